@@ -1,0 +1,9 @@
+"""The base of every error zskip reports to a user (bad input, a faulting program).
+
+The command line prints these as one clear message and exits 1; anything else
+reaching the top is a bug in zskip and keeps its traceback.
+"""
+
+
+class ZskipError(Exception):
+    """An error caused by the user's input, reported without a traceback."""
