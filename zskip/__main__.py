@@ -1,0 +1,5 @@
+import sys
+
+from zskip.cli import main
+
+sys.exit(main())

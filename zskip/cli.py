@@ -1,0 +1,40 @@
+"""The `zskip` command. Each subcommand lives in a module zskip/cmd_<name>.py exposing
+`add_arguments(parser)` and `run(args) -> int` (the exit code)."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from zskip.isa.errors import ZskipError
+
+# name -> one-line help; the module is zskip.cmd_<name>
+SUBCOMMANDS = {
+    "asm": "assemble a .S file into an ELF32 executable or a flat binary",
+    "disasm": "disassemble an ELF or flat binary (base ISA via capstone, Xzs via the table)",
+    "run": "run a program (.S or ELF) on the core model",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="zskip", description=__doc__.splitlines()[0]
+                                     .replace("The `zskip` command.", "zero-skip ISA simulator"))
+    sub = parser.add_subparsers(dest="command", required=True)
+    modules = {}
+    for name, help_text in SUBCOMMANDS.items():
+        modules[name] = importlib.import_module(f"zskip.cmd_{name}")
+        modules[name].add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+    args = parser.parse_args(argv)
+    try:
+        return modules[args.command].run(args)
+    except ZskipError as exc:
+        print(f"zskip {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:   # unreadable input, unwritable output
+        print(f"zskip {args.command}: error: {exc.strerror or exc}: "
+              f"{exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
