@@ -13,6 +13,7 @@ SUBCOMMANDS = {
     "asm": "assemble a .S file into an ELF32 executable or a flat binary",
     "disasm": "disassemble an ELF or flat binary (base ISA via capstone, Xzs via the table)",
     "run": "run a program (.S or ELF) on the core model",
+    "compare": "run a baseline kernel and its zero-skip version; print speedup and energy",
 }
 
 
@@ -20,13 +21,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="zskip", description=__doc__.splitlines()[0]
                                      .replace("The `zskip` command.", "zero-skip ISA simulator"))
     sub = parser.add_subparsers(dest="command", required=True)
-    modules = {}
+    argv = sys.argv[1:] if argv is None else argv
+    # Only the chosen subcommand's module is imported: start-up stays fast and one
+    # command's dependencies never break another.
+    chosen = next((a for a in argv if not a.startswith("-")), None)
     for name, help_text in SUBCOMMANDS.items():
-        modules[name] = importlib.import_module(f"zskip.cmd_{name}")
-        modules[name].add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            module = importlib.import_module(f"zskip.cmd_{name}")
+            module.add_arguments(sub_parser)
     args = parser.parse_args(argv)
     try:
-        return modules[args.command].run(args)
+        return module.run(args)
     except ZskipError as exc:
         print(f"zskip {args.command}: error: {exc}", file=sys.stderr)
         return 1
