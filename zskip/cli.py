@@ -18,8 +18,8 @@ SUBCOMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="zskip", description=__doc__.splitlines()[0]
-                                     .replace("The `zskip` command.", "zero-skip ISA simulator"))
+    parser = argparse.ArgumentParser(
+        prog="zskip", description="zskip: a RISC-V simulator for zero-skipping ISA extensions")
     sub = parser.add_subparsers(dest="command", required=True)
     argv = sys.argv[1:] if argv is None else argv
     # Only the chosen subcommand's module is imported: start-up stays fast and one
