@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import ZskipError
+
+DEFAULT_BASE = 0x10000   # where GNU ld (elf32lriscv) puts .text, and where flat binaries go
 
 
 class ProgramError(ZskipError):
@@ -38,3 +41,45 @@ class Program:
     @property
     def high(self) -> int:
         return max(s.end for s in self.segments)
+
+    def flat_image(self) -> tuple[int, bytes]:
+        """(base, bytes): the memory image from the lowest segment to the end of the
+        highest, gaps and .bss tails zero-filled, so that it loads back as a flat binary
+        with every byte the program expects."""
+        base = self.low
+        image = bytearray(self.high - base)
+        for seg in self.segments:
+            image[seg.vaddr - base:seg.vaddr - base + len(seg.data)] = seg.data
+        return base, bytes(image)
+
+
+def check_entry(program: Program) -> Program:
+    """`program` itself, once its entry point is known to lie in a segment."""
+    if not any(s.vaddr <= program.entry < s.end for s in program.segments):
+        raise ProgramError(f"{program.source}: entry point {program.entry:#x} lies outside "
+                           "every loadable segment")
+    return program
+
+
+def load_binary(data: bytes, base: int, entry: int | None = None,
+                source: str = "<binary>") -> Program:
+    """A flat binary as one rwx segment at `base`; execution starts at `entry` (default
+    `base`)."""
+    if not data:
+        raise ProgramError(f"{source}: empty file, nothing to load")
+    if base < 0 or base + len(data) > 1 << 32:
+        raise ProgramError(f"{source}: {len(data)} bytes at base {base:#x} do not fit in "
+                           "the 4 GiB address space")
+    return check_entry(Program([Segment(base, bytes(data), len(data), "rwx")],
+                               base if entry is None else entry, {}, source))
+
+
+def load_program(path: str | Path, base: int | None = None) -> Program:
+    """An ELF executable (recognised by its magic) or else a flat binary placed at `base`
+    (default DEFAULT_BASE; ignored for ELF files, which say where they go)."""
+    from .elf import MAGIC, read_elf   # elf builds on this module's classes
+
+    data = Path(path).read_bytes()
+    if data[:4] == MAGIC:
+        return read_elf(data, str(path))
+    return load_binary(data, DEFAULT_BASE if base is None else base, source=str(path))
