@@ -168,6 +168,7 @@ class _Header:
     phnum: int
     shentsize: int
     shnum: int
+    shstrndx: int
 
 
 def _check_header(data: bytes, source: str) -> _Header:
@@ -189,7 +190,7 @@ def _check_header(data: bytes, source: str) -> _Header:
     if len(data) < _EHDR.size:
         raise bad(f"truncated ELF header ({len(data)} of {_EHDR.size} bytes)")
     (_, e_type, e_machine, _, entry, phoff, shoff, _, _, phentsize, phnum, shentsize,
-     shnum, _) = _EHDR.unpack_from(data)
+     shnum, shstrndx) = _EHDR.unpack_from(data)
     if e_machine != EM_RISCV:
         raise bad(f"machine {_EM_NAMES.get(e_machine, e_machine)}, not RISC-V "
                   f"(EM_RISCV={EM_RISCV})")
@@ -200,7 +201,7 @@ def _check_header(data: bytes, source: str) -> _Header:
         raise bad(f"program header size {phentsize}, expected {_PHDR.size}")
     if shnum and shentsize != _SHDR.size:
         raise bad(f"section header size {shentsize}, expected {_SHDR.size}")
-    return _Header(entry, phoff, shoff, phentsize, phnum, shentsize, shnum)
+    return _Header(entry, phoff, shoff, phentsize, phnum, shentsize, shnum, shstrndx)
 
 
 def _flags_text(p_flags: int) -> str:
@@ -242,33 +243,34 @@ def _c_string(table: bytes, off: int) -> str:
     return table[off:end if end >= 0 else len(table)].decode("utf-8", "replace")
 
 
-def _read_symbols(data: bytes, hdr: _Header, source: str) -> dict[str, int]:
-    """Named code/data symbols of .symtab; global ones win over locals of the same name."""
-    if hdr.shnum == 0:
-        return {}
+def _section_headers(data: bytes, hdr: _Header, source: str) -> list[tuple[int, ...]]:
     end = hdr.shoff + hdr.shnum * _SHDR.size
     if end > len(data):
         raise ProgramError(f"{source}: truncated section headers (table ends at byte {end}, "
                            f"file has {len(data)})")
-    shdrs = [_SHDR.unpack_from(data, hdr.shoff + n * _SHDR.size) for n in range(hdr.shnum)]
+    return [_SHDR.unpack_from(data, hdr.shoff + n * _SHDR.size) for n in range(hdr.shnum)]
 
-    def contents(n: int, what: str) -> bytes:
-        _, _, _, _, off, size, *_ = shdrs[n]
-        if off + size > len(data):
-            raise ProgramError(f"{source}: truncated {what} (section {n} ends at byte "
-                               f"{off + size}, file has {len(data)})")
-        return data[off:off + size]
 
+def _contents(data: bytes, shdrs: list[tuple[int, ...]], n: int, what: str,
+              source: str) -> bytes:
+    if n >= len(shdrs):
+        raise ProgramError(f"{source}: {what} refers to missing section {n}")
+    off, size = shdrs[n][4], shdrs[n][5]
+    if off + size > len(data):
+        raise ProgramError(f"{source}: truncated {what} (section {n} ends at byte "
+                           f"{off + size}, file has {len(data)})")
+    return data[off:off + size]
+
+
+def _read_symbols(data: bytes, shdrs: list[tuple[int, ...]], source: str) -> dict[str, int]:
+    """Named code/data symbols of .symtab; global ones win over locals of the same name."""
     symbols: dict[str, int] = {}
     local: dict[str, int] = {}
-    for sh in shdrs:
+    for n, sh in enumerate(shdrs):
         if sh[1] != SHT_SYMTAB:
             continue
-        link = sh[6]
-        if link >= hdr.shnum:
-            raise ProgramError(f"{source}: symbol table links to missing section {link}")
-        table = contents(shdrs.index(sh), "symbol table")
-        names = contents(link, "string table")
+        table = _contents(data, shdrs, n, "symbol table", source)
+        names = _contents(data, shdrs, sh[6], "string table", source)
         for off in range(_SYM.size, len(table) - _SYM.size + 1, _SYM.size):
             st_name, value, _, info, _, shndx = _SYM.unpack_from(table, off)
             kind = info & 0xF
@@ -281,9 +283,21 @@ def _read_symbols(data: bytes, hdr: _Header, source: str) -> dict[str, int]:
     return {**local, **symbols}
 
 
+def executable_sections(data: bytes, source: str = "<elf>") -> list[tuple[str, int, int]]:
+    """(name, address, size) of each allocated executable section with contents, as
+    `objdump -d` picks them; empty when the file has no section headers."""
+    hdr = _check_header(data, source)
+    shdrs = _section_headers(data, hdr, source)
+    names = _contents(data, shdrs, hdr.shstrndx, "section name table", source) \
+        if shdrs else b""
+    return [(_c_string(names, sh[0]), sh[3], sh[5]) for sh in shdrs
+            if sh[1] == SHT_PROGBITS and sh[2] & SHF_ALLOC and sh[2] & SHF_EXECINSTR
+            and sh[5]]
+
+
 def read_elf(data: bytes, source: str = "<elf>") -> Program:
     """The Program in a static ELF32 RISC-V executable; raises ProgramError if it is not one."""
     hdr = _check_header(data, source)
     segments = _read_segments(data, hdr, source)
-    symbols = _read_symbols(data, hdr, source)
+    symbols = _read_symbols(data, _section_headers(data, hdr, source), source)
     return check_entry(Program(segments, hdr.entry, symbols, source))

@@ -42,6 +42,15 @@ class Program:
     def high(self) -> int:
         return max(s.end for s in self.segments)
 
+    def read(self, addr: int, size: int) -> bytes:
+        """`size` bytes at `addr` from the one segment that holds them (.bss reads zero)."""
+        for seg in self.segments:
+            if seg.vaddr <= addr and addr + size <= seg.end:
+                off = addr - seg.vaddr
+                return seg.data[off:off + size].ljust(size, b"\0")
+        raise ProgramError(f"{self.source}: [{addr:#x}, {addr + size:#x}) is not inside "
+                           "one loadable segment")
+
     def flat_image(self) -> tuple[int, bytes]:
         """(base, bytes): the memory image from the lowest segment to the end of the
         highest, gaps and .bss tails zero-filled, so that it loads back as a flat binary
