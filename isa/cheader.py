@@ -9,7 +9,28 @@ import argparse
 import sys
 from pathlib import Path
 
-from .table import INSTRUCTIONS, OP_CLASSES
+from .table import FIELDS, INSTRUCTIONS, OP_CLASSES, Field
+
+# Operand fields read as the instruction's immediate (registers, zimm and fence sets
+# are read from their own fields).
+IMMEDIATE_KINDS = ("imm", "pcrel", "csr")
+
+
+def _extract_expr(field: Field) -> str:
+    """C expression for the field's value in word `w`, sign-extended when signed."""
+    parts = [f"((((w) >> {lo}) & 0x{(1 << (hi - lo + 1)) - 1:x}u) << {vlo})"
+             for hi, lo, vlo in field.pieces]
+    value = " | ".join(parts)
+    if field.signed:
+        shift = 32 - field.width
+        return f"((int32_t)(({value}) << {shift}) >> {shift})"
+    return f"((int32_t)({value}))"
+
+
+def _immediate(fields: tuple[str, ...]) -> str:
+    imms = [f for f in fields if FIELDS[f].kind in IMMEDIATE_KINDS and f != "zimm"]
+    assert len(imms) <= 1, fields
+    return f"FIELD_{imms[0].upper()}" if imms else "FIELD_NONE"
 
 HEADER_PATH = Path(__file__).resolve().parent.parent / "core_model" / "csrc" / "isa_table.h"
 
@@ -28,13 +49,18 @@ def render() -> str:
         "};",
         "",
     ]
+    out.append("/* Operand field extraction from a word w, from the field table. */")
+    for f in FIELDS.values():
+        out.append(f"#define FIELD_{f.name.upper()}(w) {_extract_expr(f)}")
+    out += ["#define FIELD_NONE(w) 0", ""]
     for i in INSTRUCTIONS:
         out.append(f"#define MATCH_{i.ident:<{width}} 0x{i.match:08x}u")
         out.append(f"#define MASK_{i.ident:<{width}}  0x{i.mask:08x}u")
     out += [
         "",
         "/* X-macro, one row per instruction:",
-        " * X(IDENT, \"mnemonic\", MATCH, MASK, OPC_class, reads_rs1, reads_rs2, reads_rd, writes_rd)",
+        " * X(IDENT, \"mnemonic\", MATCH, MASK, OPC_class, reads_rs1, reads_rs2, reads_rd, writes_rd,",
+        " *   IMM) -- IMM is the FIELD_ macro of the immediate operand (FIELD_NONE if none).",
         " * reads_F: x[F] is a source operand (skip-branches read the SpRF instead; a SASA",
         " * write reads its trigger PC from x[rd]). */",
         "#define ZS_INSN_LIST(X) \\",
@@ -44,7 +70,7 @@ def render() -> str:
         out.append(f"    X({i.ident:<{width}}, \"{i.name}\", MATCH_{i.ident}, MASK_{i.ident}, "
                    f"OPC_{i.opclass.upper()}, {int('rs1' in reads)}, {int('rs2' in reads)}, "
                    f"{int('rd' in reads)}, "
-                   f"{int(i.writes_rd())}) \\")
+                   f"{int(i.writes_rd())}, {_immediate(i.fields)}) \\")
     out += ["", f"#define ZS_NUM_INSNS {len(INSTRUCTIONS)}", "", "#endif", ""]
     return "\n".join(out)
 

@@ -19,6 +19,23 @@ enum zs_opclass {
     OPC_COUNT = 12
 };
 
+/* Operand field extraction from a word w, from the field table. */
+#define FIELD_RD(w) ((int32_t)(((((w) >> 7) & 0x1fu) << 0)))
+#define FIELD_RS1(w) ((int32_t)(((((w) >> 15) & 0x1fu) << 0)))
+#define FIELD_RS2(w) ((int32_t)(((((w) >> 20) & 0x1fu) << 0)))
+#define FIELD_IMM12(w) ((int32_t)((((((w) >> 20) & 0xfffu) << 0)) << 20) >> 20)
+#define FIELD_SIMM12(w) ((int32_t)((((((w) >> 25) & 0x7fu) << 5) | ((((w) >> 7) & 0x1fu) << 0)) << 20) >> 20)
+#define FIELD_BIMM12(w) ((int32_t)((((((w) >> 31) & 0x1u) << 12) | ((((w) >> 25) & 0x3fu) << 5) | ((((w) >> 8) & 0xfu) << 1) | ((((w) >> 7) & 0x1u) << 11)) << 19) >> 19)
+#define FIELD_IMM20(w) ((int32_t)(((((w) >> 12) & 0xfffffu) << 0)))
+#define FIELD_JIMM20(w) ((int32_t)((((((w) >> 31) & 0x1u) << 20) | ((((w) >> 21) & 0x3ffu) << 1) | ((((w) >> 20) & 0x1u) << 11) | ((((w) >> 12) & 0xffu) << 12)) << 11) >> 11)
+#define FIELD_SHAMT(w) ((int32_t)(((((w) >> 20) & 0x1fu) << 0)))
+#define FIELD_CSR(w) ((int32_t)(((((w) >> 20) & 0xfffu) << 0)))
+#define FIELD_ZIMM(w) ((int32_t)(((((w) >> 15) & 0x1fu) << 0)))
+#define FIELD_PRED(w) ((int32_t)(((((w) >> 24) & 0xfu) << 0)))
+#define FIELD_SUCC(w) ((int32_t)(((((w) >> 20) & 0xfu) << 0)))
+#define FIELD_LEN6(w) ((int32_t)(((((w) >> 26) & 0x3fu) << 0)))
+#define FIELD_NONE(w) 0
+
 #define MATCH_LUI      0x00000037u
 #define MASK_LUI       0x0000007fu
 #define MATCH_AUIPC    0x00000017u
@@ -151,75 +168,76 @@ enum zs_opclass {
 #define MASK_SASA_AND  0x0200707fu
 
 /* X-macro, one row per instruction:
- * X(IDENT, "mnemonic", MATCH, MASK, OPC_class, reads_rs1, reads_rs2, reads_rd, writes_rd)
+ * X(IDENT, "mnemonic", MATCH, MASK, OPC_class, reads_rs1, reads_rs2, reads_rd, writes_rd,
+ *   IMM) -- IMM is the FIELD_ macro of the immediate operand (FIELD_NONE if none).
  * reads_F: x[F] is a source operand (skip-branches read the SpRF instead; a SASA
  * write reads its trigger PC from x[rd]). */
 #define ZS_INSN_LIST(X) \
-    X(LUI     , "lui", MATCH_LUI, MASK_LUI, OPC_ALU, 0, 0, 0, 1) \
-    X(AUIPC   , "auipc", MATCH_AUIPC, MASK_AUIPC, OPC_ALU, 0, 0, 0, 1) \
-    X(JAL     , "jal", MATCH_JAL, MASK_JAL, OPC_JUMP, 0, 0, 0, 1) \
-    X(JALR    , "jalr", MATCH_JALR, MASK_JALR, OPC_JUMP, 1, 0, 0, 1) \
-    X(BEQ     , "beq", MATCH_BEQ, MASK_BEQ, OPC_BRANCH, 1, 1, 0, 0) \
-    X(BNE     , "bne", MATCH_BNE, MASK_BNE, OPC_BRANCH, 1, 1, 0, 0) \
-    X(BLT     , "blt", MATCH_BLT, MASK_BLT, OPC_BRANCH, 1, 1, 0, 0) \
-    X(BGE     , "bge", MATCH_BGE, MASK_BGE, OPC_BRANCH, 1, 1, 0, 0) \
-    X(BLTU    , "bltu", MATCH_BLTU, MASK_BLTU, OPC_BRANCH, 1, 1, 0, 0) \
-    X(BGEU    , "bgeu", MATCH_BGEU, MASK_BGEU, OPC_BRANCH, 1, 1, 0, 0) \
-    X(LB      , "lb", MATCH_LB, MASK_LB, OPC_LOAD, 1, 0, 0, 1) \
-    X(LH      , "lh", MATCH_LH, MASK_LH, OPC_LOAD, 1, 0, 0, 1) \
-    X(LW      , "lw", MATCH_LW, MASK_LW, OPC_LOAD, 1, 0, 0, 1) \
-    X(LBU     , "lbu", MATCH_LBU, MASK_LBU, OPC_LOAD, 1, 0, 0, 1) \
-    X(LHU     , "lhu", MATCH_LHU, MASK_LHU, OPC_LOAD, 1, 0, 0, 1) \
-    X(SB      , "sb", MATCH_SB, MASK_SB, OPC_STORE, 1, 1, 0, 0) \
-    X(SH      , "sh", MATCH_SH, MASK_SH, OPC_STORE, 1, 1, 0, 0) \
-    X(SW      , "sw", MATCH_SW, MASK_SW, OPC_STORE, 1, 1, 0, 0) \
-    X(ADDI    , "addi", MATCH_ADDI, MASK_ADDI, OPC_ALU, 1, 0, 0, 1) \
-    X(SLTI    , "slti", MATCH_SLTI, MASK_SLTI, OPC_ALU, 1, 0, 0, 1) \
-    X(SLTIU   , "sltiu", MATCH_SLTIU, MASK_SLTIU, OPC_ALU, 1, 0, 0, 1) \
-    X(XORI    , "xori", MATCH_XORI, MASK_XORI, OPC_ALU, 1, 0, 0, 1) \
-    X(ORI     , "ori", MATCH_ORI, MASK_ORI, OPC_ALU, 1, 0, 0, 1) \
-    X(ANDI    , "andi", MATCH_ANDI, MASK_ANDI, OPC_ALU, 1, 0, 0, 1) \
-    X(SLLI    , "slli", MATCH_SLLI, MASK_SLLI, OPC_ALU, 1, 0, 0, 1) \
-    X(SRLI    , "srli", MATCH_SRLI, MASK_SRLI, OPC_ALU, 1, 0, 0, 1) \
-    X(SRAI    , "srai", MATCH_SRAI, MASK_SRAI, OPC_ALU, 1, 0, 0, 1) \
-    X(ADD     , "add", MATCH_ADD, MASK_ADD, OPC_ALU, 1, 1, 0, 1) \
-    X(SUB     , "sub", MATCH_SUB, MASK_SUB, OPC_ALU, 1, 1, 0, 1) \
-    X(SLL     , "sll", MATCH_SLL, MASK_SLL, OPC_ALU, 1, 1, 0, 1) \
-    X(SLT     , "slt", MATCH_SLT, MASK_SLT, OPC_ALU, 1, 1, 0, 1) \
-    X(SLTU    , "sltu", MATCH_SLTU, MASK_SLTU, OPC_ALU, 1, 1, 0, 1) \
-    X(XOR     , "xor", MATCH_XOR, MASK_XOR, OPC_ALU, 1, 1, 0, 1) \
-    X(SRL     , "srl", MATCH_SRL, MASK_SRL, OPC_ALU, 1, 1, 0, 1) \
-    X(SRA     , "sra", MATCH_SRA, MASK_SRA, OPC_ALU, 1, 1, 0, 1) \
-    X(OR      , "or", MATCH_OR, MASK_OR, OPC_ALU, 1, 1, 0, 1) \
-    X(AND     , "and", MATCH_AND, MASK_AND, OPC_ALU, 1, 1, 0, 1) \
-    X(FENCE   , "fence", MATCH_FENCE, MASK_FENCE, OPC_SYSTEM, 0, 0, 0, 0) \
-    X(ECALL   , "ecall", MATCH_ECALL, MASK_ECALL, OPC_SYSTEM, 0, 0, 0, 0) \
-    X(EBREAK  , "ebreak", MATCH_EBREAK, MASK_EBREAK, OPC_SYSTEM, 0, 0, 0, 0) \
-    X(FENCE_I , "fence.i", MATCH_FENCE_I, MASK_FENCE_I, OPC_SYSTEM, 0, 0, 0, 0) \
-    X(MUL     , "mul", MATCH_MUL, MASK_MUL, OPC_MUL, 1, 1, 0, 1) \
-    X(MULH    , "mulh", MATCH_MULH, MASK_MULH, OPC_MUL, 1, 1, 0, 1) \
-    X(MULHSU  , "mulhsu", MATCH_MULHSU, MASK_MULHSU, OPC_MUL, 1, 1, 0, 1) \
-    X(MULHU   , "mulhu", MATCH_MULHU, MASK_MULHU, OPC_MUL, 1, 1, 0, 1) \
-    X(DIV     , "div", MATCH_DIV, MASK_DIV, OPC_DIV, 1, 1, 0, 1) \
-    X(DIVU    , "divu", MATCH_DIVU, MASK_DIVU, OPC_DIV, 1, 1, 0, 1) \
-    X(REM     , "rem", MATCH_REM, MASK_REM, OPC_DIV, 1, 1, 0, 1) \
-    X(REMU    , "remu", MATCH_REMU, MASK_REMU, OPC_DIV, 1, 1, 0, 1) \
-    X(CSRRW   , "csrrw", MATCH_CSRRW, MASK_CSRRW, OPC_CSR, 1, 0, 0, 1) \
-    X(CSRRS   , "csrrs", MATCH_CSRRS, MASK_CSRRS, OPC_CSR, 1, 0, 0, 1) \
-    X(CSRRC   , "csrrc", MATCH_CSRRC, MASK_CSRRC, OPC_CSR, 1, 0, 0, 1) \
-    X(CSRRWI  , "csrrwi", MATCH_CSRRWI, MASK_CSRRWI, OPC_CSR, 0, 0, 0, 1) \
-    X(CSRRSI  , "csrrsi", MATCH_CSRRSI, MASK_CSRRSI, OPC_CSR, 0, 0, 0, 1) \
-    X(CSRRCI  , "csrrci", MATCH_CSRRCI, MASK_CSRRCI, OPC_CSR, 0, 0, 0, 1) \
-    X(LB_ZD   , "lb.zd", MATCH_LB_ZD, MASK_LB_ZD, OPC_LOAD_ZD, 1, 0, 0, 1) \
-    X(LH_ZD   , "lh.zd", MATCH_LH_ZD, MASK_LH_ZD, OPC_LOAD_ZD, 1, 0, 0, 1) \
-    X(LW_ZD   , "lw.zd", MATCH_LW_ZD, MASK_LW_ZD, OPC_LOAD_ZD, 1, 0, 0, 1) \
-    X(LBU_ZD  , "lbu.zd", MATCH_LBU_ZD, MASK_LBU_ZD, OPC_LOAD_ZD, 1, 0, 0, 1) \
-    X(LHU_ZD  , "lhu.zd", MATCH_LHU_ZD, MASK_LHU_ZD, OPC_LOAD_ZD, 1, 0, 0, 1) \
-    X(SKZ     , "skz", MATCH_SKZ, MASK_SKZ, OPC_SKIP, 0, 0, 0, 0) \
-    X(SKZ2    , "skz2", MATCH_SKZ2, MASK_SKZ2, OPC_SKIP, 0, 0, 0, 0) \
-    X(SKNZ    , "sknz", MATCH_SKNZ, MASK_SKNZ, OPC_SKIP, 0, 0, 0, 0) \
-    X(SASA_OR , "sasa.or", MATCH_SASA_OR, MASK_SASA_OR, OPC_SASA, 0, 0, 1, 0) \
-    X(SASA_AND, "sasa.and", MATCH_SASA_AND, MASK_SASA_AND, OPC_SASA, 0, 0, 1, 0) \
+    X(LUI     , "lui", MATCH_LUI, MASK_LUI, OPC_ALU, 0, 0, 0, 1, FIELD_IMM20) \
+    X(AUIPC   , "auipc", MATCH_AUIPC, MASK_AUIPC, OPC_ALU, 0, 0, 0, 1, FIELD_IMM20) \
+    X(JAL     , "jal", MATCH_JAL, MASK_JAL, OPC_JUMP, 0, 0, 0, 1, FIELD_JIMM20) \
+    X(JALR    , "jalr", MATCH_JALR, MASK_JALR, OPC_JUMP, 1, 0, 0, 1, FIELD_IMM12) \
+    X(BEQ     , "beq", MATCH_BEQ, MASK_BEQ, OPC_BRANCH, 1, 1, 0, 0, FIELD_BIMM12) \
+    X(BNE     , "bne", MATCH_BNE, MASK_BNE, OPC_BRANCH, 1, 1, 0, 0, FIELD_BIMM12) \
+    X(BLT     , "blt", MATCH_BLT, MASK_BLT, OPC_BRANCH, 1, 1, 0, 0, FIELD_BIMM12) \
+    X(BGE     , "bge", MATCH_BGE, MASK_BGE, OPC_BRANCH, 1, 1, 0, 0, FIELD_BIMM12) \
+    X(BLTU    , "bltu", MATCH_BLTU, MASK_BLTU, OPC_BRANCH, 1, 1, 0, 0, FIELD_BIMM12) \
+    X(BGEU    , "bgeu", MATCH_BGEU, MASK_BGEU, OPC_BRANCH, 1, 1, 0, 0, FIELD_BIMM12) \
+    X(LB      , "lb", MATCH_LB, MASK_LB, OPC_LOAD, 1, 0, 0, 1, FIELD_IMM12) \
+    X(LH      , "lh", MATCH_LH, MASK_LH, OPC_LOAD, 1, 0, 0, 1, FIELD_IMM12) \
+    X(LW      , "lw", MATCH_LW, MASK_LW, OPC_LOAD, 1, 0, 0, 1, FIELD_IMM12) \
+    X(LBU     , "lbu", MATCH_LBU, MASK_LBU, OPC_LOAD, 1, 0, 0, 1, FIELD_IMM12) \
+    X(LHU     , "lhu", MATCH_LHU, MASK_LHU, OPC_LOAD, 1, 0, 0, 1, FIELD_IMM12) \
+    X(SB      , "sb", MATCH_SB, MASK_SB, OPC_STORE, 1, 1, 0, 0, FIELD_SIMM12) \
+    X(SH      , "sh", MATCH_SH, MASK_SH, OPC_STORE, 1, 1, 0, 0, FIELD_SIMM12) \
+    X(SW      , "sw", MATCH_SW, MASK_SW, OPC_STORE, 1, 1, 0, 0, FIELD_SIMM12) \
+    X(ADDI    , "addi", MATCH_ADDI, MASK_ADDI, OPC_ALU, 1, 0, 0, 1, FIELD_IMM12) \
+    X(SLTI    , "slti", MATCH_SLTI, MASK_SLTI, OPC_ALU, 1, 0, 0, 1, FIELD_IMM12) \
+    X(SLTIU   , "sltiu", MATCH_SLTIU, MASK_SLTIU, OPC_ALU, 1, 0, 0, 1, FIELD_IMM12) \
+    X(XORI    , "xori", MATCH_XORI, MASK_XORI, OPC_ALU, 1, 0, 0, 1, FIELD_IMM12) \
+    X(ORI     , "ori", MATCH_ORI, MASK_ORI, OPC_ALU, 1, 0, 0, 1, FIELD_IMM12) \
+    X(ANDI    , "andi", MATCH_ANDI, MASK_ANDI, OPC_ALU, 1, 0, 0, 1, FIELD_IMM12) \
+    X(SLLI    , "slli", MATCH_SLLI, MASK_SLLI, OPC_ALU, 1, 0, 0, 1, FIELD_SHAMT) \
+    X(SRLI    , "srli", MATCH_SRLI, MASK_SRLI, OPC_ALU, 1, 0, 0, 1, FIELD_SHAMT) \
+    X(SRAI    , "srai", MATCH_SRAI, MASK_SRAI, OPC_ALU, 1, 0, 0, 1, FIELD_SHAMT) \
+    X(ADD     , "add", MATCH_ADD, MASK_ADD, OPC_ALU, 1, 1, 0, 1, FIELD_NONE) \
+    X(SUB     , "sub", MATCH_SUB, MASK_SUB, OPC_ALU, 1, 1, 0, 1, FIELD_NONE) \
+    X(SLL     , "sll", MATCH_SLL, MASK_SLL, OPC_ALU, 1, 1, 0, 1, FIELD_NONE) \
+    X(SLT     , "slt", MATCH_SLT, MASK_SLT, OPC_ALU, 1, 1, 0, 1, FIELD_NONE) \
+    X(SLTU    , "sltu", MATCH_SLTU, MASK_SLTU, OPC_ALU, 1, 1, 0, 1, FIELD_NONE) \
+    X(XOR     , "xor", MATCH_XOR, MASK_XOR, OPC_ALU, 1, 1, 0, 1, FIELD_NONE) \
+    X(SRL     , "srl", MATCH_SRL, MASK_SRL, OPC_ALU, 1, 1, 0, 1, FIELD_NONE) \
+    X(SRA     , "sra", MATCH_SRA, MASK_SRA, OPC_ALU, 1, 1, 0, 1, FIELD_NONE) \
+    X(OR      , "or", MATCH_OR, MASK_OR, OPC_ALU, 1, 1, 0, 1, FIELD_NONE) \
+    X(AND     , "and", MATCH_AND, MASK_AND, OPC_ALU, 1, 1, 0, 1, FIELD_NONE) \
+    X(FENCE   , "fence", MATCH_FENCE, MASK_FENCE, OPC_SYSTEM, 0, 0, 0, 0, FIELD_NONE) \
+    X(ECALL   , "ecall", MATCH_ECALL, MASK_ECALL, OPC_SYSTEM, 0, 0, 0, 0, FIELD_NONE) \
+    X(EBREAK  , "ebreak", MATCH_EBREAK, MASK_EBREAK, OPC_SYSTEM, 0, 0, 0, 0, FIELD_NONE) \
+    X(FENCE_I , "fence.i", MATCH_FENCE_I, MASK_FENCE_I, OPC_SYSTEM, 0, 0, 0, 0, FIELD_NONE) \
+    X(MUL     , "mul", MATCH_MUL, MASK_MUL, OPC_MUL, 1, 1, 0, 1, FIELD_NONE) \
+    X(MULH    , "mulh", MATCH_MULH, MASK_MULH, OPC_MUL, 1, 1, 0, 1, FIELD_NONE) \
+    X(MULHSU  , "mulhsu", MATCH_MULHSU, MASK_MULHSU, OPC_MUL, 1, 1, 0, 1, FIELD_NONE) \
+    X(MULHU   , "mulhu", MATCH_MULHU, MASK_MULHU, OPC_MUL, 1, 1, 0, 1, FIELD_NONE) \
+    X(DIV     , "div", MATCH_DIV, MASK_DIV, OPC_DIV, 1, 1, 0, 1, FIELD_NONE) \
+    X(DIVU    , "divu", MATCH_DIVU, MASK_DIVU, OPC_DIV, 1, 1, 0, 1, FIELD_NONE) \
+    X(REM     , "rem", MATCH_REM, MASK_REM, OPC_DIV, 1, 1, 0, 1, FIELD_NONE) \
+    X(REMU    , "remu", MATCH_REMU, MASK_REMU, OPC_DIV, 1, 1, 0, 1, FIELD_NONE) \
+    X(CSRRW   , "csrrw", MATCH_CSRRW, MASK_CSRRW, OPC_CSR, 1, 0, 0, 1, FIELD_CSR) \
+    X(CSRRS   , "csrrs", MATCH_CSRRS, MASK_CSRRS, OPC_CSR, 1, 0, 0, 1, FIELD_CSR) \
+    X(CSRRC   , "csrrc", MATCH_CSRRC, MASK_CSRRC, OPC_CSR, 1, 0, 0, 1, FIELD_CSR) \
+    X(CSRRWI  , "csrrwi", MATCH_CSRRWI, MASK_CSRRWI, OPC_CSR, 0, 0, 0, 1, FIELD_CSR) \
+    X(CSRRSI  , "csrrsi", MATCH_CSRRSI, MASK_CSRRSI, OPC_CSR, 0, 0, 0, 1, FIELD_CSR) \
+    X(CSRRCI  , "csrrci", MATCH_CSRRCI, MASK_CSRRCI, OPC_CSR, 0, 0, 0, 1, FIELD_CSR) \
+    X(LB_ZD   , "lb.zd", MATCH_LB_ZD, MASK_LB_ZD, OPC_LOAD_ZD, 1, 0, 0, 1, FIELD_IMM12) \
+    X(LH_ZD   , "lh.zd", MATCH_LH_ZD, MASK_LH_ZD, OPC_LOAD_ZD, 1, 0, 0, 1, FIELD_IMM12) \
+    X(LW_ZD   , "lw.zd", MATCH_LW_ZD, MASK_LW_ZD, OPC_LOAD_ZD, 1, 0, 0, 1, FIELD_IMM12) \
+    X(LBU_ZD  , "lbu.zd", MATCH_LBU_ZD, MASK_LBU_ZD, OPC_LOAD_ZD, 1, 0, 0, 1, FIELD_IMM12) \
+    X(LHU_ZD  , "lhu.zd", MATCH_LHU_ZD, MASK_LHU_ZD, OPC_LOAD_ZD, 1, 0, 0, 1, FIELD_IMM12) \
+    X(SKZ     , "skz", MATCH_SKZ, MASK_SKZ, OPC_SKIP, 0, 0, 0, 0, FIELD_BIMM12) \
+    X(SKZ2    , "skz2", MATCH_SKZ2, MASK_SKZ2, OPC_SKIP, 0, 0, 0, 0, FIELD_BIMM12) \
+    X(SKNZ    , "sknz", MATCH_SKNZ, MASK_SKNZ, OPC_SKIP, 0, 0, 0, 0, FIELD_BIMM12) \
+    X(SASA_OR , "sasa.or", MATCH_SASA_OR, MASK_SASA_OR, OPC_SASA, 0, 0, 1, 0, FIELD_LEN6) \
+    X(SASA_AND, "sasa.and", MATCH_SASA_AND, MASK_SASA_AND, OPC_SASA, 0, 0, 1, 0, FIELD_LEN6) \
 
 #define ZS_NUM_INSNS 65
 
