@@ -24,6 +24,14 @@ ABI_NAMES = ("zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
 NOT_AN_INSTRUCTION = "# not an RV32IM/Xzs instruction"
 
 
+def _table_syntax(row: Instruction) -> bool:
+    """Rows printed in the table's syntax although capstone decodes them, because
+    capstone's text does not assemble: it names CSRs that GNU as and zskip do not know
+    (and prints pseudo forms such as `frcsr`), writes `jalr rd, rs1, imm`, and prints an
+    empty fence set as `unknown`. For CSR rows capstone's text stays as a note."""
+    return row.opclass == "csr" or row.name in ("jalr", "fence")
+
+
 @dataclass(frozen=True)
 class Line:
     """One disassembled word. `text` re-assembles to `word`; `note` is the listing's
@@ -117,6 +125,10 @@ def _from_capstone(pc: int, word: int, mnemonic: str, op_str: str,
     note = ""
     if row is None:   # capstone knows it (e.g. F/D, privileged), zskip's core does not
         note = NOT_AN_INSTRUCTION
+    elif _table_syntax(row):
+        line = _from_table(pc, word, symbols)
+        note = f"# {mnemonic} {op_str}".rstrip() if row.opclass == "csr" else ""
+        return Line(pc, word, line.mnemonic, line.operands, note)
     elif field:
         # capstone prints the offset as the last operand; print the absolute target
         target = _target(field, word, pc)

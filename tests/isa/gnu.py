@@ -7,6 +7,7 @@ from pathlib import Path
 from tests.conftest import require_tool
 
 MARCH = ["-march=rv32im", "-mabi=ilp32"]
+MARCH_ALL = ["-march=rv32im_zicsr_zifencei", "-mabi=ilp32"]   # every base row of the table
 
 
 def run_tool(*cmd: str | Path) -> str:
@@ -16,11 +17,11 @@ def run_tool(*cmd: str | Path) -> str:
 
 
 def assemble_and_link(source: str, workdir: Path, name: str = "prog",
-                      ld_args: tuple[str, ...] = ()) -> Path:
+                      ld_args: tuple[str, ...] = (), march: list[str] = MARCH) -> Path:
     """GNU as + ld (elf32lriscv, static) of `source`; returns the executable's path."""
     src, obj, exe = (workdir / f"{name}{ext}" for ext in (".S", ".o", ""))
     src.write_text(source)
-    run_tool(require_tool("riscv64-unknown-elf-as"), *MARCH, src, "-o", obj)
+    run_tool(require_tool("riscv64-unknown-elf-as"), *march, src, "-o", obj)
     run_tool(require_tool("riscv64-unknown-elf-ld"), "-m", "elf32lriscv", *ld_args, obj,
              "-o", exe)
     return exe
