@@ -79,6 +79,8 @@ class ReferenceMachine:
         self.exit_code: int | None = None
         self.status: str | None = None
         self.retired = 0
+        self.skips_taken = 0      # skip-branches taken
+        self.sasa_skips = 0       # blocks skipped through the SASA table
         self._decoded: dict[int, Decoded | None] = {}
         self._pending_trigger: tuple[int, int, int, bool, int] | None = None
         self._stop: Exception | None = None
@@ -150,6 +152,7 @@ class ReferenceMachine:
         if trigger is not None and self._condition(trigger):
             # SASA: the `len` instructions after the trigger are neither fetched nor run
             uc.reg_write(_PC, pc + 4 * trigger[4])
+            self.sasa_skips += 1
             return
         if not self._check_fetch(pc):
             return
@@ -230,6 +233,7 @@ class ReferenceMachine:
         else:
             taken = a
         if taken:
+            self.skips_taken += 1
             target = (pc + ops["bimm12"]) & XLEN_MASK
             self.uc.reg_write(_PC, target)
 

@@ -10,8 +10,8 @@ int main(void) {
         put_dec(i * i * i - 50);
         put_str(i % 2 ? " odd\n" : " even\n");
     }
-    sys_write(2, "done\n", 5);
     put_dec(-2147483647 - 1);
     put_str("\n");
+    sys_write(2, "done\n", 5);
     return 42;
 }
