@@ -23,8 +23,8 @@ SHT_PROGBITS, SHT_SYMTAB, SHT_STRTAB, SHT_NOBITS = 1, 2, 3, 8
 SHT_RISCV_ATTRIBUTES = 0x70000003
 SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR = 1, 2, 4
 STB_GLOBAL = 1
-STT_NOTYPE, STT_OBJECT, STT_FUNC, STT_SECTION, STT_FILE = 0, 1, 2, 3, 4
-SHN_UNDEF, SHN_LORESERVE, SHN_ABS = 0, 0xFF00, 0xFFF1
+STT_NOTYPE, STT_SECTION, STT_FILE = 0, 3, 4
+SHN_UNDEF, SHN_ABS = 0, 0xFFF1
 PAGE = 0x1000
 
 _EHDR = struct.Struct("<16sHHIIIIIHHHHHH")   # 52 bytes
@@ -112,12 +112,9 @@ def write_elf(program: Program) -> bytes:
     strtab = _StrTab()
     symtab = bytearray(_SYM.size)   # entry 0: the null symbol
     for name, addr in sorted(program.symbols.items(), key=lambda kv: (kv[1], kv[0])):
-        shndx = shndx_of(addr)
-        is_code = shndx != SHN_ABS and shndx in seg_shndx \
-            and "x" in segs[seg_shndx.index(shndx)].flags
-        kind = STT_FUNC if is_code else (STT_NOTYPE if shndx == SHN_ABS else STT_OBJECT)
+        # untyped, as GNU as leaves a label without .type
         symtab += _SYM.pack(strtab.add(name), addr & 0xFFFFFFFF, 0,
-                            (STB_GLOBAL << 4) | kind, 0, shndx)
+                            (STB_GLOBAL << 4) | STT_NOTYPE, 0, shndx_of(addr))
 
     attributes = _riscv_attributes()
     attributes_off = cur
