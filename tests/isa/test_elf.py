@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import require_tool
@@ -219,7 +219,7 @@ def test_every_truncation_is_reported(good: bytes) -> None:
             assert ("not an ELF" if n < 4 else "truncated") in text, (n, text)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None)
 @given(data=st.binary(max_size=600))
 def test_random_bytes(data: bytes) -> None:
     with pytest.raises(ProgramError):
@@ -228,7 +228,7 @@ def test_random_bytes(data: bytes) -> None:
         read_elf(MAGIC + data, "random")   # past the magic, almost surely broken
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=400, deadline=None)
 @given(edits=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), min_size=1,
                       max_size=8))
 def test_corrupted_elf_never_crashes(good: bytes, edits: list[tuple[int, int]]) -> None:
