@@ -1,0 +1,111 @@
+"""Instruction forms: how a mnemonic's operands are read and encoded.
+
+Each table row's syntax comes from FORMATS/FIELDS in isa/table.py: a row is one
+`RowForm`. Pseudo-instructions (pseudo.py) add forms that expand into rows. A form
+has `prepare(ctx, ops) -> (size, args)`, run in the sizing pass, and
+`emit(ctx, args, pc, size) -> list[int]` (the words), run once addresses are known.
+"""
+from __future__ import annotations
+
+from ..encoding import EncodingError, encode
+from ..table import FIELDS, FORMATS, INSTRUCTIONS, Instruction
+from .errors import SyntaxProblem
+from .operands import REGISTERS, fence_set, is_memory, memory, register
+
+# operand kinds of a plan entry
+REG, IMM, PCREL, CSR, FENCE, MEM = "reg", "imm", "pcrel", "csr", "fence", "mem"
+
+Plan = tuple[tuple[str, str, str], ...]   # (kind, field, base field of a MEM operand)
+
+
+def format_plan(fmt: str) -> Plan:
+    """How the operands of format `fmt` are read, in assembly order."""
+    plan = []
+    for op in FORMATS[fmt]:
+        if isinstance(op, tuple):
+            plan.append((MEM, op[0], op[1]))
+        else:
+            plan.append((FIELDS[op].kind, op, ""))
+    return tuple(plan)
+
+
+def plan_syntax(name: str, plan: Plan) -> str:
+    return (name + " " + ", ".join(f"{f}({b})" if k == MEM else f for k, f, b in plan)).strip()
+
+
+def shape_matches(plan: Plan, ops: list[str]) -> bool:
+    """Whether `ops` look like `plan` where shape can tell (registers, offset(base))."""
+    for (kind, _, _), text in zip(plan, ops):
+        if kind == REG and text not in REGISTERS:
+            return False
+        if kind == MEM and not is_memory(text):
+            return False
+    return len(plan) == len(ops)
+
+
+def read_operands(ctx, plan: Plan, ops: list[str], pc: int) -> dict[str, int]:
+    """Field values of `ops` read according to `plan` (addresses resolved)."""
+    fields: dict[str, int] = {}
+    for (kind, field, base), text in zip(plan, ops):
+        if kind == REG:
+            fields[field] = register(text)
+        elif kind == IMM:
+            fields[field] = ctx.value(text, pc)
+        elif kind == PCREL:
+            fields[field] = ctx.value(text, pc) - pc
+        elif kind == MEM:
+            offset, reg = memory(text)
+            fields[field] = ctx.value(offset, pc) if offset else 0
+            fields[base] = REGISTERS[reg]
+        elif kind == CSR:
+            fields[field] = ctx.csr(text, pc)
+        else:
+            fields[field] = fence_set(text)
+    return fields
+
+
+def encode_checked(row: Instruction, fields: dict[str, int], pc: int,
+                   texts: dict[str, str] | None = None) -> int:
+    """encode() with a range error phrased for the user (`texts`: field -> operand)."""
+    try:
+        return encode(row, fields)
+    except EncodingError as exc:
+        f = FIELDS[exc.field]
+        lo, hi = exc.range
+        fragment = (texts or {}).get(exc.field, "")
+        if f.kind == "pcrel":
+            raise SyntaxProblem(
+                f"{row.name}: target {pc + exc.value:#x} is {exc.value:+d} bytes away; "
+                f"the offset must be even and within [{lo}, {hi}]", fragment) from None
+        what = {"reg": "register", "csr": "CSR number", "fence": "fence set"}.get(
+            f.kind, "immediate")
+        extra = f" and a multiple of {f.align}" if f.align > 1 else ""
+        raise SyntaxProblem(f"{row.name}: {what} {exc.value} out of range: {exc.field} "
+                            f"must be within [{lo}, {hi}]{extra}", fragment) from None
+
+
+class RowForm:
+    """A table row written with its format's operand syntax."""
+
+    def __init__(self, row: Instruction, plan: Plan | None = None):
+        self.row = row
+        self.plan = plan if plan is not None else format_plan(row.format)
+        self.arity = len(self.plan)
+        self.syntax = plan_syntax(row.name, self.plan)
+
+    def matches(self, ops: list[str]) -> bool:
+        return shape_matches(self.plan, ops)
+
+    def prepare(self, ctx, ops: list[str]) -> tuple[int, object]:
+        return 4, ops
+
+    def emit(self, ctx, ops: list[str], pc: int, size: int) -> list[int]:
+        fields = read_operands(ctx, self.plan, ops, pc)
+        try:
+            return [encode(self.row, fields)]
+        except EncodingError:
+            texts = {f: t for (_, f, _), t in zip(self.plan, ops)}
+            return [encode_checked(self.row, fields, pc, texts)]
+
+
+ROW_FORMS: dict[str, RowForm] = {row.name: RowForm(row) for row in INSTRUCTIONS}

@@ -1,0 +1,58 @@
+"""Operand vocabularies: register names, CSR names, fence sets, `offset(base)`."""
+from __future__ import annotations
+
+import re
+
+from .errors import SyntaxProblem
+
+_ABI = ("zero ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 "
+        "s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6").split()
+REGISTERS: dict[str, int] = {**{f"x{n}": n for n in range(32)},
+                             **{name: n for n, name in enumerate(_ABI)}, "fp": 8}
+
+# The user counter CSRs the core implements (Zicsr, unprivileged spec chapter 10).
+CSR_NAMES: dict[str, int] = {"cycle": 0xC00, "time": 0xC01, "instret": 0xC02,
+                             "cycleh": 0xC80, "timeh": 0xC81, "instreth": 0xC82}
+
+_FENCE_BITS = {"i": 8, "o": 4, "r": 2, "w": 1}
+_MEM = re.compile(r"(.*?)\(\s*([\w$]+)\s*\)\s*\Z", re.S)
+
+
+def register(text: str) -> int:
+    try:
+        return REGISTERS[text]
+    except KeyError:
+        raise SyntaxProblem(f"expected a register (x0-x31 or an ABI name such as a0, sp), "
+                            f"got '{text}'", text) from None
+
+
+def fence_set(text: str) -> int:
+    """`iorw`-style set (any subset, in that order) or a number 0..15."""
+    if text.isdigit():
+        return int(text)
+    bits, order = 0, "iorw"
+    pos = 0
+    for ch in text:
+        k = order.find(ch, pos)
+        if k < 0:
+            raise SyntaxProblem(f"expected a fence set such as iorw, rw or w, got '{text}'",
+                                text)
+        bits |= _FENCE_BITS[ch]
+        pos = k + 1
+    if not bits:
+        raise SyntaxProblem("expected a fence set such as iorw, rw or w", text)
+    return bits
+
+
+def memory(text: str) -> tuple[str, str]:
+    """(offset expression, base register name) of `offset(base)`; offset may be empty."""
+    m = _MEM.match(text)
+    if not m or m[2] not in REGISTERS:
+        raise SyntaxProblem(f"expected a memory operand 'offset(register)', got '{text}'",
+                            text)
+    return m[1].strip(), m[2]
+
+
+def is_memory(text: str) -> bool:
+    m = _MEM.match(text)
+    return bool(m) and m[2] in REGISTERS

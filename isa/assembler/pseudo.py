@@ -1,0 +1,193 @@
+"""Pseudo-instructions (RISC-V assembly manual), expanded into table rows exactly as
+GNU as expands them, and the mnemonic -> forms dispatch table.
+
+la/lla, call and tail always expand to auipc pairs (what GNU as emits under
+`.option norelax`; zskip does no linker relaxation, so `.option relax` changes
+nothing). li follows GNU as: addi for 12-bit values, lui alone when the low 12 bits
+are zero, lui+addi otherwise; a value that is not known when li is sized (it uses a
+symbol defined later) always takes lui+addi.
+"""
+from __future__ import annotations
+
+from ..table import BY_NAME
+from .errors import NotYetKnown, SyntaxProblem
+from .instructions import (MEM, ROW_FORMS, Plan, encode_checked, read_operands,
+                           shape_matches)
+from .operands import CSR_NAMES, REGISTERS, register
+
+# name: (operand kinds, expansion "row field=value ..."; value: $n = n-th operand,
+# a register or CSR name, or an integer)
+_TEMPLATES: dict[str, list[tuple[str, str]]] = {
+    "nop": [("", "addi rd=zero rs1=zero imm12=0")],
+    "mv": [("reg reg", "addi rd=$1 rs1=$2 imm12=0")],
+    "not": [("reg reg", "xori rd=$1 rs1=$2 imm12=-1")],
+    "neg": [("reg reg", "sub rd=$1 rs1=zero rs2=$2")],
+    "seqz": [("reg reg", "sltiu rd=$1 rs1=$2 imm12=1")],
+    "snez": [("reg reg", "sltu rd=$1 rs1=zero rs2=$2")],
+    "sltz": [("reg reg", "slt rd=$1 rs1=$2 rs2=zero")],
+    "sgtz": [("reg reg", "slt rd=$1 rs1=zero rs2=$2")],
+    "beqz": [("reg pcrel", "beq rs1=$1 rs2=zero bimm12=$2")],
+    "bnez": [("reg pcrel", "bne rs1=$1 rs2=zero bimm12=$2")],
+    "blez": [("reg pcrel", "bge rs1=zero rs2=$1 bimm12=$2")],
+    "bgez": [("reg pcrel", "bge rs1=$1 rs2=zero bimm12=$2")],
+    "bltz": [("reg pcrel", "blt rs1=$1 rs2=zero bimm12=$2")],
+    "bgtz": [("reg pcrel", "blt rs1=zero rs2=$1 bimm12=$2")],
+    "bgt": [("reg reg pcrel", "blt rs1=$2 rs2=$1 bimm12=$3")],
+    "ble": [("reg reg pcrel", "bge rs1=$2 rs2=$1 bimm12=$3")],
+    "bgtu": [("reg reg pcrel", "bltu rs1=$2 rs2=$1 bimm12=$3")],
+    "bleu": [("reg reg pcrel", "bgeu rs1=$2 rs2=$1 bimm12=$3")],
+    "j": [("pcrel", "jal rd=zero jimm20=$1")],
+    "jal": [("pcrel", "jal rd=ra jimm20=$1")],
+    "jr": [("reg", "jalr rd=zero rs1=$1 imm12=0")],
+    "ret": [("", "jalr rd=zero rs1=ra imm12=0")],
+    "jalr": [("reg", "jalr rd=ra rs1=$1 imm12=0"),
+             ("mem", "jalr rd=ra imm12,rs1=$1"),
+             ("reg reg", "jalr rd=$1 rs1=$2 imm12=0"),
+             ("reg reg imm", "jalr rd=$1 rs1=$2 imm12=$3")],
+    "fence": [("", "fence pred=15 succ=15")],
+    "csrr": [("reg csr", "csrrs rd=$1 csr=$2 rs1=zero")],
+    "csrw": [("csr reg", "csrrw rd=zero csr=$1 rs1=$2")],
+    "csrs": [("csr reg", "csrrs rd=zero csr=$1 rs1=$2")],
+    "csrc": [("csr reg", "csrrc rd=zero csr=$1 rs1=$2")],
+    "csrwi": [("csr imm", "csrrwi rd=zero csr=$1 zimm=$2")],
+    "csrsi": [("csr imm", "csrrsi rd=zero csr=$1 zimm=$2")],
+    "csrci": [("csr imm", "csrrci rd=zero csr=$1 zimm=$2")],
+    **{f"rd{name}": [("reg", f"csrrs rd=$1 csr={name} rs1=zero")] for name in CSR_NAMES},
+}
+
+
+class TemplateForm:
+    """A one-instruction pseudo: operands read like a row's, then mapped onto a row."""
+
+    def __init__(self, name: str, kinds: str, expansion: str):
+        row_name, *assignments = expansion.split()
+        self.row = BY_NAME[row_name]
+        self.plan: Plan = tuple(
+            (kind, f"${n}", f"${n}.base") for n, kind in enumerate(kinds.split(), 1))
+        self.arity = len(self.plan)
+        self.syntax = (name + " " + ", ".join(
+            "offset(reg)" if k == MEM else k for k, _, _ in self.plan)).strip()
+        self.fixed: dict[str, int] = {}
+        self.moved: list[tuple[str, str]] = []   # (row field, operand value key)
+        for assignment in assignments:
+            fields, value = assignment.split("=")
+            if value.startswith("$"):
+                keys = (value, value + ".base") if "," in fields else (value,)
+                self.moved += zip(fields.split(","), keys)
+            else:
+                self.fixed[fields] = REGISTERS.get(value, CSR_NAMES.get(value)) \
+                    if not value.lstrip("-").isdigit() else int(value)
+
+    def matches(self, ops: list[str]) -> bool:
+        return shape_matches(self.plan, ops)
+
+    def prepare(self, ctx, ops: list[str]) -> tuple[int, object]:
+        return 4, ops
+
+    def emit(self, ctx, ops: list[str], pc: int, size: int) -> list[int]:
+        values = read_operands(ctx, self.plan, ops, pc)
+        fields = dict(self.fixed)
+        texts = {}
+        for field, key in self.moved:
+            fields[field] = values[key]
+            texts[field] = ops[int(key[1:].split(".")[0]) - 1]
+        return [encode_checked(self.row, fields, pc, texts)]
+
+
+def _hi_lo(value: int) -> tuple[int, int]:
+    """(upper 20 bits, sign-extended low 12 bits) with hi << 12 + lo == value mod 2**32."""
+    lo = ((value & 0xFFF) ^ 0x800) - 0x800
+    return ((value - lo) >> 12) & 0xFFFFF, lo
+
+
+class LoadImmediate:
+    """li rd, value (any 32-bit value)."""
+    arity, syntax = 2, "li rd, value"
+
+    def matches(self, ops: list[str]) -> bool:
+        return True
+
+    def prepare(self, ctx, ops: list[str]) -> tuple[int, object]:
+        try:
+            value = _li_value(ctx.value(ops[1], None), ops[1])
+        except NotYetKnown:
+            return 8, (ops, None)
+        lo = _hi_lo(value)[1]
+        return (4 if -2048 <= value < 2048 or lo == 0 else 8), (ops, value)
+
+    def emit(self, ctx, args, pc: int, size: int) -> list[int]:
+        ops, value = args
+        rd = register(ops[0])
+        if value is None:
+            value = _li_value(ctx.value(ops[1], pc), ops[1])
+        if size == 4 and -2048 <= value < 2048:
+            return [encode_checked(BY_NAME["addi"], {"rd": rd, "rs1": 0, "imm12": value}, pc)]
+        hi, lo = _hi_lo(value)
+        words = [encode_checked(BY_NAME["lui"], {"rd": rd, "imm20": hi}, pc)]
+        if size == 8:
+            words.append(encode_checked(BY_NAME["addi"], {"rd": rd, "rs1": rd, "imm12": lo},
+                                        pc + 4))
+        return words
+
+
+def _li_value(value: int, text: str) -> int:
+    if not -(1 << 31) <= value < 1 << 32:
+        raise SyntaxProblem(f"li: value {value} does not fit in 32 bits "
+                            f"(expected [{-(1 << 31)}, {(1 << 32) - 1}])", text)
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+class AuipcPair:
+    """la/lla rd, sym; call [rd,] sym; tail sym: auipc + a row taking %pcrel_lo."""
+
+    def __init__(self, name: str, second: str, reg: str | None, writes_back: bool = True):
+        """`reg`: the register auipc writes (None: the first operand); `writes_back`:
+        whether the second instruction writes it too (la, call) or x0 (tail)."""
+        self.second, self.reg, self.writes_back = BY_NAME[second], reg, writes_back
+        self.arity = 1 if reg else 2
+        self.syntax = f"{name} {'' if reg else 'rd, '}symbol"
+
+    def matches(self, ops: list[str]) -> bool:
+        return True
+
+    def prepare(self, ctx, ops: list[str]) -> tuple[int, object]:
+        return 8, ops
+
+    def emit(self, ctx, ops: list[str], pc: int, size: int) -> list[int]:
+        reg = REGISTERS[self.reg] if self.reg else register(ops[0])
+        hi, lo = _hi_lo(ctx.value(ops[-1], pc) - pc)
+        rd = reg if self.writes_back else 0
+        return [encode_checked(BY_NAME["auipc"], {"rd": reg, "imm20": hi}, pc),
+                encode_checked(self.second, {"rd": rd, "rs1": reg, "imm12": lo}, pc + 4)]
+
+
+def _build_forms() -> dict[str, list]:
+    forms: dict[str, list] = {}
+    for name, variants in _TEMPLATES.items():
+        forms[name] = [TemplateForm(name, kinds, expansion) for kinds, expansion in variants]
+    forms["li"] = [LoadImmediate()]
+    forms["la"] = [AuipcPair("la", "addi", None)]
+    forms["lla"] = [AuipcPair("lla", "addi", None)]
+    forms["call"] = [AuipcPair("call", "jalr", "ra"), AuipcPair("call", "jalr", None)]
+    forms["tail"] = [AuipcPair("tail", "jalr", "t1", writes_back=False)]
+    for name, form in ROW_FORMS.items():
+        forms.setdefault(name, []).append(form)
+    return forms
+
+
+FORMS: dict[str, list] = _build_forms()
+
+
+def choose_form(mnemonic: str, ops: list[str]):
+    """The form of `mnemonic` that `ops` are written in; raises SyntaxProblem."""
+    candidates = [f for f in FORMS[mnemonic] if f.arity == len(ops)]
+    if len(candidates) == 1:
+        return candidates[0]
+    for form in candidates:
+        if form.matches(ops):
+            return form
+    if candidates:
+        return candidates[-1]   # the row's own form gives the most precise complaint
+    syntaxes = " or ".join(f"'{f.syntax}'" for f in FORMS[mnemonic])
+    raise SyntaxProblem(f"wrong number of operands for '{mnemonic}': expected {syntaxes}, "
+                        f"got {len(ops)} operand{'s' if len(ops) != 1 else ''}")
