@@ -1,0 +1,207 @@
+"""Speed of the zskip core against unicorn, in one process (not a test).
+
+Two long kernels, each run on: zskip with full timing and energy, zskip functional,
+unicorn's JIT with no hooks (it counts nothing), and unicorn with a Python block hook
+counting instructions. MIPS uses zskip's retired-instruction count for every engine
+(the same program takes the same path everywhere). Rounds are paired: every round
+runs all engines back to back, ratios are taken within a round, and the medians over
+rounds are printed.
+
+  dense : an int8 x int8 -> int32 dense-layer MAC loop over 4 KiB of weights, repeated
+          (tight loops, few misses: the easy case for per-block timing);
+  calls : a call per element into a small function over a 256 KiB buffer with a
+          4160-byte stride (call/return and cache-miss heavy: the hard case).
+
+Usage: python bench/core_bench.py [--insns 60e6] [--rounds 5] [--kernel dense|calls|all]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+from tabulate import tabulate
+from unicorn import UC_ARCH_RISCV, UC_HOOK_BLOCK, UC_MODE_RISCV32, Uc
+from unicorn import riscv_const as rc
+
+from zskip.core_model import Machine, load_config
+from zskip.core_model.layout import memory_layout
+from zskip.isa.assembler import assemble
+from zskip.isa.program import Program
+
+DENSE = """
+    .equ N_IN, 64
+    .equ N_OUT, 64
+    .text
+    .globl _start
+_start:
+    li    s3, {reps}
+rep:
+    la    s0, x
+    la    s1, w
+    li    s2, N_IN
+outer:
+    lb    t0, 0(s0)
+    mv    t5, s1
+    addi  s1, s1, N_OUT
+    la    t1, y
+    li    t2, N_OUT
+inner:
+    lb    t3, 0(t5)
+    mul   t3, t3, t0
+    lw    t4, 0(t1)
+    add   t4, t4, t3
+    sw    t4, 0(t1)
+    addi  t5, t5, 1
+    addi  t1, t1, 4
+    addi  t2, t2, -1
+    bnez  t2, inner
+    addi  s0, s0, 1
+    addi  s2, s2, -1
+    bnez  s2, outer
+    addi  s3, s3, -1
+    bnez  s3, rep
+done:
+    li    a0, 0
+    li    a7, 93
+    ecall
+    .data
+x:  .byte {x}
+w:  .byte {w}
+    .p2align 2
+y:  .zero N_OUT*4
+"""
+DENSE_INSNS_PER_REP = 4 + 64 * (5 + 64 * 9 + 3) + 2
+
+CALLS = """
+    .text
+    .globl _start
+_start:
+    li    s3, {reps}
+    la    s1, buf
+    li    s4, 0x3fffc          # 256 KiB window, word aligned
+    li    s5, 4160
+rep:
+    li    s0, 0
+    li    s2, 1024
+loop:
+    add   a0, s0, s1
+    mv    a1, s2
+    call  bump
+    add   s0, s0, s5           # 4160-byte stride: a new line (and set) every time
+    and   s0, s0, s4
+    addi  s2, s2, -1
+    bnez  s2, loop
+    addi  s3, s3, -1
+    bnez  s3, rep
+done:
+    li    a0, 0
+    li    a7, 93
+    ecall
+bump:                          # *p += k, through a second call
+    lw    t0, 0(a0)
+    addi  sp, sp, -16
+    sw    ra, 12(sp)
+    call  twice
+    add   t0, t0, a1
+    sw    t0, 0(a0)
+    lw    ra, 12(sp)
+    addi  sp, sp, 16
+    ret
+twice:
+    slli  a1, a1, 1
+    ret
+    .bss
+buf: .zero 262144
+"""
+CALLS_INSNS_PER_REP = 2 + 1024 * (8 + 10 + 2) + 2
+
+
+def build(kernel: str, target: int) -> Program:
+    if kernel == "dense":
+        reps = max(1, int(target) // DENSE_INSNS_PER_REP)
+        x = ", ".join(str((i * 37) % 256 - 128) for i in range(64))
+        w = ", ".join(str((i * 91 + 7) % 256 - 128) for i in range(64 * 64))
+        return assemble(DENSE.format(reps=reps, x=x, w=w), filename="dense.S")
+    reps = max(1, int(target) // CALLS_INSNS_PER_REP)
+    return assemble(CALLS.format(reps=reps), filename="calls.S")
+
+
+def run_zskip(program: Program, functional: bool) -> tuple[float, int]:
+    m = Machine(program, functional=functional)
+    t = time.perf_counter()
+    stats = m.run(max_insns=10**10)
+    elapsed = time.perf_counter() - t
+    if not functional:
+        stats.to_dict()      # energy by component is part of what this mode delivers
+    assert m.exit_code == 0, m.exit_code
+    return elapsed, stats.instructions
+
+
+def _unicorn(program: Program) -> Uc:
+    cfg = load_config(None)
+    base, size, stack_top = memory_layout(program, cfg.stack_size, cfg.heap_size)
+    uc = Uc(UC_ARCH_RISCV, UC_MODE_RISCV32)
+    uc.mem_map(base, size)
+    for seg in program.segments:
+        uc.mem_write(seg.vaddr, seg.data)
+    uc.reg_write(rc.UC_RISCV_REG_SP, stack_top)
+    return uc
+
+
+def run_unicorn(program: Program, block_hook: bool) -> tuple[float, int]:
+    uc = _unicorn(program)
+    count = [0]
+    if block_hook:
+        def on_block(_uc, _addr, size, _user):
+            count[0] += size // 4
+        uc.hook_add(UC_HOOK_BLOCK, on_block)
+    t = time.perf_counter()
+    uc.emu_start(program.entry, program.symbols["done"])   # stop before the exit ecall
+    return time.perf_counter() - t, count[0]
+
+
+ENGINES = {
+    "zskip timing+energy": lambda p: run_zskip(p, functional=False),
+    "zskip functional": lambda p: run_zskip(p, functional=True),
+    "unicorn, no hooks": lambda p: run_unicorn(p, block_hook=False),
+    "unicorn, block hook": lambda p: run_unicorn(p, block_hook=True),
+}
+BASELINE = "unicorn, no hooks"
+
+
+def bench(kernel: str, target: float, rounds: int) -> None:
+    program = build(kernel, target)
+    times: dict[str, list[float]] = {name: [] for name in ENGINES}
+    insns = 0
+    for r in range(rounds):
+        for name, engine in ENGINES.items():
+            print(f"  [{kernel}] round {r + 1}/{rounds}: {name} ...", file=sys.stderr, flush=True)
+            elapsed, counted = engine(program)
+            times[name].append(elapsed)
+            if name == "zskip functional":
+                insns = counted
+            elif name == "unicorn, block hook" and insns:
+                # the hook counts the ecall-free stream up to `done`: within a few of ours
+                assert abs(counted - insns) < 16, (counted, insns)
+    rows = []
+    for name, ts in times.items():
+        ratio = statistics.median(b / t for t, b in zip(ts, times[BASELINE]))
+        rows.append([name, f"{insns / statistics.median(ts) / 1e6:.0f}", f"{ratio:.2f}x"])
+    print(f"\n{kernel}: {insns / 1e6:.1f} M instructions, median of {rounds} paired rounds")
+    print(tabulate(rows, headers=["engine", "MIPS", f"speed vs {BASELINE}"]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--insns", type=float, default=60e6, help="instructions per run")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--kernel", choices=["dense", "calls", "all"], default="all")
+    args = ap.parse_args()
+    for kernel in ("dense", "calls") if args.kernel == "all" else (args.kernel,):
+        bench(kernel, args.insns, args.rounds)
+
+
+if __name__ == "__main__":
+    main()
