@@ -138,14 +138,14 @@ def _li_value(value: int, text: str) -> int:
 
 
 class AuipcPair:
-    """la/lla rd, sym; call [rd,] sym; tail sym: auipc + a row taking %pcrel_lo."""
+    """la/lla rd, sym; call [rd,] sym; tail sym: auipc into `scratch`, then `second`
+    (addi or jalr) writing `dest` from scratch + %pcrel_lo. None stands for the rd
+    operand: la uses rd for both, `call rd, sym` goes through t1 as GNU as does."""
 
-    def __init__(self, name: str, second: str, reg: str | None, writes_back: bool = True):
-        """`reg`: the register auipc writes (None: the first operand); `writes_back`:
-        whether the second instruction writes it too (la, call) or x0 (tail)."""
-        self.second, self.reg, self.writes_back = BY_NAME[second], reg, writes_back
-        self.arity = 1 if reg else 2
-        self.syntax = f"{name} {'' if reg else 'rd, '}symbol"
+    def __init__(self, name: str, second: str, scratch: str | None, dest: str | None):
+        self.second, self.scratch, self.dest = BY_NAME[second], scratch, dest
+        self.arity = 2 if None in (scratch, dest) else 1
+        self.syntax = f"{name} {'rd, ' if self.arity == 2 else ''}symbol"
 
     def matches(self, ops: list[str]) -> bool:
         return True
@@ -154,11 +154,11 @@ class AuipcPair:
         return 8, ops
 
     def emit(self, ctx, ops: list[str], pc: int, size: int) -> list[int]:
-        reg = REGISTERS[self.reg] if self.reg else register(ops[0])
+        scratch = REGISTERS[self.scratch] if self.scratch else register(ops[0])
+        dest = REGISTERS[self.dest] if self.dest else register(ops[0])
         hi, lo = _hi_lo(ctx.value(ops[-1], pc) - pc)
-        rd = reg if self.writes_back else 0
-        return [encode_checked(BY_NAME["auipc"], {"rd": reg, "imm20": hi}, pc),
-                encode_checked(self.second, {"rd": rd, "rs1": reg, "imm12": lo}, pc + 4)]
+        return [encode_checked(BY_NAME["auipc"], {"rd": scratch, "imm20": hi}, pc),
+                encode_checked(self.second, {"rd": dest, "rs1": scratch, "imm12": lo}, pc + 4)]
 
 
 def _build_forms() -> dict[str, list]:
@@ -166,10 +166,10 @@ def _build_forms() -> dict[str, list]:
     for name, variants in _TEMPLATES.items():
         forms[name] = [TemplateForm(name, kinds, expansion) for kinds, expansion in variants]
     forms["li"] = [LoadImmediate()]
-    forms["la"] = [AuipcPair("la", "addi", None)]
-    forms["lla"] = [AuipcPair("lla", "addi", None)]
-    forms["call"] = [AuipcPair("call", "jalr", "ra"), AuipcPair("call", "jalr", None)]
-    forms["tail"] = [AuipcPair("tail", "jalr", "t1", writes_back=False)]
+    forms["la"] = [AuipcPair("la", "addi", None, None)]
+    forms["lla"] = [AuipcPair("lla", "addi", None, None)]
+    forms["call"] = [AuipcPair("call", "jalr", "ra", "ra"), AuipcPair("call", "jalr", "t1", None)]
+    forms["tail"] = [AuipcPair("tail", "jalr", "t1", "zero")]
     for name, form in ROW_FORMS.items():
         forms.setdefault(name, []).append(form)
     return forms
