@@ -8,8 +8,9 @@ what zskip defines on top:
   loads set it (SpRF[x0] is always set);
 - Xzs: custom-0/custom-1 words raise unicorn interrupt 2 with the pc already past the
   word; the interrupt hook executes them (loads, skip-branches, SASA writes) and
-  resumes. SASA skips are applied in the code hook of the instruction that follows
-  a trigger, by moving the pc over the block;
+  resumes. A SASA entry decides at the fetch of its trigger (before the trigger
+  executes); when the condition held and the trigger fell through to pc+4, the code
+  hook of that next instruction moves the pc over the block;
 - zskip's faults: illegal words (anything the table does not hold, including the
   compressed encodings unicorn would run), misaligned and out-of-range loads/stores
   (unicorn allows both), misaligned or out-of-range fetch, the instruction limit;
@@ -82,7 +83,7 @@ class ReferenceMachine:
         self.skips_taken = 0      # skip-branches taken
         self.sasa_skips = 0       # blocks skipped through the SASA table
         self._decoded: dict[int, Decoded | None] = {}
-        self._pending_trigger: tuple[int, int, int, bool, int] | None = None
+        self._pending_skip: tuple[int, int] | None = None   # (block start, length)
         self._stop: Exception | None = None
         self.uc.hook_add(UC_HOOK_CODE, self._on_code)
         self.uc.hook_add(UC_HOOK_INTR, self._on_interrupt)
@@ -148,10 +149,10 @@ class ReferenceMachine:
         return True
 
     def _on_code(self, uc: Uc, pc: int, size: int, _user) -> None:
-        trigger, self._pending_trigger = self._pending_trigger, None
-        if trigger is not None and self._condition(trigger):
+        pending, self._pending_skip = self._pending_skip, None
+        if pending is not None and pending[0] == pc:
             # SASA: the `len` instructions after the trigger are neither fetched nor run
-            uc.reg_write(_PC, pc + 4 * trigger[4])
+            uc.reg_write(_PC, pc + 4 * pending[1])
             self.sasa_skips += 1
             return
         if not self._check_fetch(pc):
@@ -174,11 +175,11 @@ class ReferenceMachine:
         if insn.opclass in _MEM_CLASSES and not self._check_access(insn, ops, pc):
             return
         self.retired += 1
+        entry = self.sasa[(pc >> 2) % len(self.sasa)]
+        if entry is not None and entry[0] == pc and self._condition(entry):
+            self._pending_skip = (pc + 4, entry[4])    # decided before the trigger runs
         if insn.writes_rd() and insn.opclass != "load_zd":
             self._sprf &= ~(1 << ops["rd"])
-        entry = self.sasa[(pc >> 2) % len(self.sasa)]
-        if entry is not None and entry[0] == pc:
-            self._pending_trigger = entry
 
     def _check_access(self, insn, ops: dict[str, int], pc: int) -> bool:
         width, _ = _access_width(insn.match)
