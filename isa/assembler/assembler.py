@@ -44,7 +44,7 @@ class Section:
         self.code = self.segment == TEXT and self.group <= 6
         self.items: list[tuple] = []
         self.size, self.address = 0, 0
-        self.align = 4 if self.code else 1
+        self.align = 4 if name == ".text" else 1   # GNU as records 4 for .text only
 
 
 class Assembler:
@@ -132,6 +132,14 @@ class Assembler:
         else:
             data = bytes(pad)
         self._reserve(pad, BYTES, None, data, ".align")
+
+    def pad_code_sections(self) -> None:
+        """GNU as pads the end of each code section to its alignment (with nops)."""
+        for sec in self.sections.values():
+            if sec.code and sec.size % sec.align:
+                saved, self.section = self.section, sec
+                self.align(sec.align, None, None)
+                self.section = saved
 
     def allocate(self, name: str, size: int, align: int, common: bool) -> None:
         sec = self.switch_section(".bss", None, None) if not common else \
@@ -335,6 +343,8 @@ class Assembler:
         sdata_begin = None
         for sec in data:
             sec.address = addr = align_up(addr, sec.align)
+            if sec is data[0] and sec.group == 0:   # ld's __DATA_BEGIN__ is inside .data
+                data_begin = addr
             if sdata_begin is None and (is_sdata_group(sec.group) or is_bss_group(sec.group)):
                 sdata_begin = addr
             addr += sec.size
@@ -418,6 +428,7 @@ def assemble(source: str, filename: str = "<string>", *, text_base: int = 0x1000
     """Assemble GNU-as-syntax RV32IM + Xzs source into a Program (see the package doc)."""
     asm = Assembler(filename)
     asm.read(source, filename)
+    asm.pad_code_sections()
     text, data = asm.layout(text_base, data_base)
     asm.values = {name: sec.address + offset for name, (sec, offset, _) in asm.labels.items()}
     asm.values.update(asm.equ)

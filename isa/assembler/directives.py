@@ -3,6 +3,7 @@
 Each handler takes (asm, operand text, operand list) during the sizing pass and adds
 items to the current section. Directives GCC writes only for debuggers and linkers
 (.file, .ident, .size, .type, .cfi_*, ...) are accepted and change nothing.
+Beyond GNU as, `.rodata`, `.sdata` and `.sbss` switch to those sections like `.data`.
 """
 from __future__ import annotations
 
@@ -158,10 +159,15 @@ def _insn(asm, text: str, ops: list[str]) -> None:
 
 def _comm(directive: str) -> Handler:
     def handler(asm, text: str, ops: list[str]) -> None:
-        _expect(ops, 2, 3, directive, "name, size[, alignment]")
+        if directive == ".comm":
+            _expect(ops, 2, 3, directive, "name, size[, alignment]")
+        else:
+            _expect(ops, 2, 2, directive, "name, size")
         name = symbol_name(ops[0], directive)
         size = known(asm, ops[1], directive)
-        align = known(asm, ops[2], directive) if len(ops) > 2 else min(8, size & -size or 1)
+        # GNU as: the largest power of two not above the size, at most 8
+        align = known(asm, ops[2], directive) if len(ops) > 2 else \
+            min(8, 1 << max(size.bit_length() - 1, 0))
         if align <= 0 or align & (align - 1):
             raise SyntaxProblem(f"{directive}: alignment {align} is not a power of two",
                                 ops[2])

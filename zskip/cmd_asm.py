@@ -1,0 +1,47 @@
+"""`zskip asm FILE.S -o OUT`: assemble into an ELF32 executable or a flat binary."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from zskip.isa.assembler import assemble
+
+
+def _address(text: str) -> int:
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an address such as 0x10000, got {text!r}")
+    if not 0 <= value < 1 << 32:
+        raise argparse.ArgumentTypeError(f"address {text} is outside the 32-bit space")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", metavar="FILE.S", help="assembly source (GNU as syntax)")
+    parser.add_argument("-o", "--output", metavar="OUT",
+                        help="output file (default: FILE with .elf or .bin)")
+    parser.add_argument("--format", choices=("elf", "bin"), default="elf",
+                        help="elf: ELF32 RISC-V executable (default); bin: flat image of the "
+                             "loadable segments from the lowest segment address (the text "
+                             "base unless --data-base lies below it), gaps and .bss "
+                             "zero-filled")
+    parser.add_argument("--text-base", type=_address, default=0x10000, metavar="ADDR",
+                        help="address of the first code byte (default 0x10000, as GNU ld)")
+    parser.add_argument("--data-base", type=_address, default=None, metavar="ADDR",
+                        help="address of the data segment (default: after the text, where "
+                             "GNU ld puts it)")
+
+
+def run(args: argparse.Namespace) -> int:
+    source = Path(args.source)
+    program = assemble(source.read_text(encoding="utf-8", errors="replace"), str(source),
+                       text_base=args.text_base, data_base=args.data_base)
+    if args.format == "bin":
+        data = program.flat_image()[1]
+    else:
+        from zskip.isa.elf import write_elf
+        data = write_elf(program)
+    out = Path(args.output) if args.output else source.with_suffix("." + args.format)
+    out.write_bytes(data)
+    return 0
