@@ -38,7 +38,7 @@ HEADER_PATH = Path(__file__).resolve().parent.parent / "core_model" / "csrc" / "
 def render() -> str:
     width = max(len(i.ident) for i in INSTRUCTIONS)
     out = [
-        "/* Auto-generated from isa/opcodes/* by isa/cheader.py: do not edit. */",
+        "/* Auto-generated from the files in isa/opcodes by isa/cheader.py: do not edit. */",
         "#ifndef ZSKIP_ISA_TABLE_H",
         "#define ZSKIP_ISA_TABLE_H",
         "",

@@ -1,4 +1,4 @@
-/* Auto-generated from isa/opcodes/* by isa/cheader.py: do not edit. */
+/* Auto-generated from the files in isa/opcodes by isa/cheader.py: do not edit. */
 #ifndef ZSKIP_ISA_TABLE_H
 #define ZSKIP_ISA_TABLE_H
 

@@ -1,0 +1,127 @@
+/* The zskip core: state, counters and the batch run call (the whole cffi boundary).
+ *
+ * State is one flat struct; memory and the predecoded-slot array are buffers owned by
+ * Python (numpy). Counters are a flat uint64 array indexed by enum zs_counter; Python
+ * reads their names with zs_counter_name(), so the list exists only here. */
+#ifndef ZSKIP_CORE_H
+#define ZSKIP_CORE_H
+
+#include <stdint.h>
+
+#include "isa_table.h"
+
+/* Action and event counters. STALL_* (STALL_FILL is the pipeline fill) plus one cycle
+ * per retired instruction sum to CYCLES. Per-instruction counts are kept apart
+ * (insn_counts, in table order); everything derivable from them is derived in Python. */
+#define ZS_COUNTER_LIST(X) \
+    X(INSTRET) X(CYCLES) \
+    X(STALL_LOAD_USE) X(STALL_RAW) X(STALL_MUL) X(STALL_DIV) X(STALL_BRANCH_MISPREDICT) \
+    X(STALL_TAKEN_BRANCH) X(STALL_JUMP) X(STALL_SKIP) X(STALL_ICACHE) X(STALL_DCACHE) \
+    X(STALL_FILL) \
+    X(BRANCHES_TAKEN) X(MISPREDICTIONS) \
+    X(SKIPS_TAKEN) X(SKIPS_LOST) X(SKIPPED_INSNS) X(SASA_LOOKUPS) X(SASA_CHECKS) X(SASA_HITS) \
+    X(RF_WRITES) \
+    X(ICACHE_MISSES) X(DCACHE_MISSES) X(DCACHE_WRITEBACKS) \
+    X(MEM_READ_WORDS) X(MEM_WRITE_WORDS)
+
+enum zs_counter {
+#define ZS_COUNTER_ENUM(name) ZC_##name,
+    ZS_COUNTER_LIST(ZS_COUNTER_ENUM)
+#undef ZS_COUNTER_ENUM
+    ZS_NUM_COUNTERS
+};
+
+/* Why zs_run returned. */
+enum zs_status {
+    ZS_RUNNING = 0,          /* max_insns retired, program still running */
+    ZS_EXIT,                 /* ecall exit: exit_code holds a0 */
+    ZS_BREAKPOINT,           /* ebreak (pc is past it, so run resumes after it) */
+    ZS_OUTPUT,               /* ecall write: out_fd/out_addr/out_len to capture, then resume */
+    ZS_ILLEGAL_INSTRUCTION,
+    ZS_MISALIGNED_ACCESS,
+    ZS_ACCESS_FAULT,
+    ZS_FETCH_FAULT,
+    ZS_UNSUPPORTED_ECALL,
+    ZS_UNSAFE_SKIP
+};
+
+/* What verify-skips found (fault_addr holds the register number or the address). */
+enum zs_unsafe {
+    ZS_UNSAFE_STORE = 1,     /* a store inside the block changed memory */
+    ZS_UNSAFE_REGISTER,      /* a register changed by the block was read afterwards */
+    ZS_UNSAFE_EXIT,          /* control left the block other than through its end */
+    ZS_UNSAFE_ECALL          /* a system call inside the block */
+};
+
+#define ZS_SASA_MAX 256
+#define ZS_CACHE_MAX_LINES 16384
+
+typedef struct zs_slot zs_slot;
+
+typedef struct {
+    uint32_t trigger, len;   /* len 0: entry empty */
+    uint8_t rs1, rs2, is_and, pad;
+} zs_sasa_entry;
+
+typedef struct {
+    /* geometry (set by Python from the config) */
+    uint32_t sets, ways, line_shift, line_words, hit_latency, miss_penalty;
+    /* state */
+    uint64_t stamp;
+    uint32_t tag[ZS_CACHE_MAX_LINES];      /* line address (addr >> line_shift) */
+    uint64_t lru[ZS_CACHE_MAX_LINES];      /* last-use stamp */
+    uint8_t valid[ZS_CACHE_MAX_LINES], dirty[ZS_CACHE_MAX_LINES];
+} zs_cache;
+
+/* Timing parameters (set by Python from the config; see configs/embedded.toml). */
+typedef struct {
+    uint32_t stages, decode_stage, execute_stage, memory_stages;
+    uint32_t bypassing, btfn;                 /* btfn 0: predict not taken */
+    uint32_t skip_taken_penalty, skip_not_taken_penalty;
+    uint32_t occupancy[OPC_COUNT];            /* cycles each class holds EX */
+    uint32_t div_data_dependent;              /* divider: base + bits of |dividend| */
+    uint32_t memory_latency;                  /* cycles to read or write one line */
+} zs_timing;
+
+typedef struct zs_state {
+    uint32_t pc;
+    uint32_t x[33];          /* x[32] is the sink for writes to x0 */
+    uint64_t sprf;           /* bit i = SpRF[i]; bit 0 always set, bit 32 the x0 sink */
+    uint32_t mem_base, mem_size;
+    uint32_t functional, verify;
+    int32_t exit_code;
+    /* fault / output report */
+    uint32_t fault_pc, fault_word, fault_addr, fault_has_word, fault_is_store;
+    uint32_t out_fd, out_addr, out_len;
+    uint32_t unsafe_kind, block_start, block_end;
+    /* SASA table */
+    uint32_t sasa_entries, sasa_valid;
+    zs_sasa_entry sasa[ZS_SASA_MAX];
+    /* timing state: earliest EX-start cycle of the next instruction, register readiness */
+    zs_timing tm;
+    uint32_t tm_result[OPC_COUNT];   /* cycles after EX occupancy until a consumer may issue */
+    uint8_t tm_cause[OPC_COUNT];     /* stall counter charged for waiting on this class */
+    uint64_t next_ex;
+    uint64_t ready[33];
+    uint8_t ready_cause[33];
+    uint32_t last_fetch_line;
+    zs_cache icache, dcache;
+    /* verify-skips */
+    uint32_t in_block;
+    uint64_t tainted;
+    uint32_t shadow_x[33];
+    uint64_t shadow_sprf;
+    /* predecode bookkeeping */
+    uint32_t slots_ready, decoded_lo, decoded_hi;
+    uint64_t counters[ZS_NUM_COUNTERS];
+    uint64_t insn_counts[ZS_NUM_INSNS];
+} zs_state;
+
+/* Size of one predecoded slot; Python allocates mem_size / 4 + 1 of them. */
+#define ZS_SLOT_SIZE 32
+
+void zs_reset(zs_state *st);
+int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns);
+const char *zs_counter_name(int i);
+
+#endif

@@ -1,0 +1,219 @@
+"""The Python facade of the C core: one Machine per program.
+
+Memory and the predecoded-slot array are numpy buffers owned here; the core runs in
+batches (zs_run) of at most CHUNK instructions, so Ctrl-C is honoured between batches
+and a max_insns bound is always in force.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from zskip.isa.errors import ZskipError
+from zskip.isa.program import Program
+from zskip.isa.table import INSTRUCTIONS, OP_CLASSES
+
+from . import faults
+from ._core import ffi, lib
+from .config import CoreConfig, load_config
+from .energy import EnergyTable, load_energy_table
+from .layout import memory_layout
+from .stats import Stats
+
+CHUNK = 1 << 26
+SP = 2
+COUNTER_NAMES: tuple[str, ...] = tuple(ffi.string(lib.zs_counter_name(i)).decode()
+                                       for i in range(lib.ZS_NUM_COUNTERS))
+INSTRET = COUNTER_NAMES.index("INSTRET")
+INSN_NAMES: tuple[str, ...] = tuple(i.name for i in INSTRUCTIONS)
+assert lib.ZS_NUM_INSNS == len(INSN_NAMES) and lib.OPC_COUNT == len(OP_CLASSES), \
+    "core extension is stale: python -m zskip.core_model.build_core"
+
+_FAULTS: dict[int, type[faults.Fault]] = {
+    lib.ZS_ILLEGAL_INSTRUCTION: faults.IllegalInstruction,
+    lib.ZS_MISALIGNED_ACCESS: faults.MisalignedAccess,
+    lib.ZS_ACCESS_FAULT: faults.AccessFault,
+    lib.ZS_FETCH_FAULT: faults.FetchFault,
+    lib.ZS_UNSUPPORTED_ECALL: faults.UnsupportedEcall,
+}
+_UNSAFE = {
+    lib.ZS_UNSAFE_STORE: "a store in the block changed memory at 0x{:08x}",
+    lib.ZS_UNSAFE_REGISTER: "x{} was changed by the block and read afterwards",
+    lib.ZS_UNSAFE_EXIT: "control left the block to 0x{:08x}",
+    lib.ZS_UNSAFE_ECALL: "system call inside the block at 0x{:08x}",
+}
+
+
+class AddressError(ZskipError):
+    """A read or write through the facade outside the machine's memory."""
+
+
+class Machine:
+    """A program loaded into the core, ready to run."""
+
+    def __init__(self, program: Program, config: CoreConfig | str | Path | None = None, *,
+                 functional: bool = False, verify_skips: bool = False):
+        self.program = program
+        self.config = config if isinstance(config, CoreConfig) else load_config(config)
+        self.functional, self.verify_skips = functional, verify_skips
+        self.energy_table: EnergyTable = load_energy_table(self.config.energy_table)
+        self.mem_base, size, self.stack_top = memory_layout(program, self.config)
+        self.memory = np.zeros(size, dtype=np.uint8)
+        self._slots = np.zeros((size // 4 + 1) * lib.ZS_SLOT_SIZE, dtype=np.uint8)
+        self._st = ffi.new("zs_state *")
+        self._mem_ptr = ffi.from_buffer("uint8_t[]", self.memory)
+        self._slots_ptr = ffi.from_buffer("uint8_t[]", self._slots)
+        self.x = np.frombuffer(ffi.buffer(self._st.x), dtype=np.uint32)[:32]
+        self._counters = np.frombuffer(ffi.buffer(self._st.counters), dtype=np.uint64)
+        self._insn_counts = np.frombuffer(ffi.buffer(self._st.insn_counts), dtype=np.uint64)
+        self._configure()
+        self.reset()
+
+    def _configure(self) -> None:
+        st, cfg = self._st, self.config
+        st.mem_base, st.mem_size = self.mem_base, self.memory.size
+        st.functional, st.verify = int(self.functional), int(self.verify_skips)
+        st.sasa_entries = cfg.sasa_entries
+        p, tm = cfg.pipeline, st.tm
+        tm.stages, tm.decode_stage, tm.execute_stage = p.stages, p.decode_stage, p.execute_stage
+        tm.memory_stages, tm.bypassing = p.memory_stages, int(p.bypassing)
+        tm.btfn = int(p.branch_predictor == "btfn")
+        tm.skip_taken_penalty = p.skip_taken_penalty
+        tm.skip_not_taken_penalty = p.skip_not_taken_penalty
+        tm.div_data_dependent = int(p.divider == "data")
+        for i, opclass in enumerate(OP_CLASSES):
+            tm.occupancy[i] = cfg.latency[opclass]
+        tm.memory_latency = cfg.memory.latency
+        for cache, cc in ((st.icache, cfg.icache), (st.dcache, cfg.dcache)):
+            cache.sets, cache.ways = cc.sets, cc.ways
+            cache.line_shift = cc.line.bit_length() - 1
+            cache.line_words = max(1, cc.line // 8)
+            cache.hit_latency, cache.miss_penalty = cc.hit_latency, cc.miss_penalty
+
+    def reset(self) -> None:
+        """Back to the start state: program image, pc = entry, sp = stack top, counters,
+        caches, SpRF, SASA table and captured output cleared."""
+        self.memory[:] = 0
+        self._slots[:] = 0
+        for seg in self.program.segments:
+            off = seg.vaddr - self.mem_base
+            self.memory[off:off + len(seg.data)] = np.frombuffer(seg.data, dtype=np.uint8)
+        self.x[:] = 0
+        self.x[SP] = self.stack_top
+        self._st.pc = self.program.entry
+        lib.zs_reset(self._st)
+        self.output = b""
+        self.exit_code: int | None = None
+        self.status: str | None = None
+
+    # ---- running ----
+    def run(self, max_insns: int | None = None,
+            progress: Callable[[int], None] | None = None) -> Stats:
+        """Run until exit or ebreak; raises a Fault subclass. At most max_insns
+        instructions retire (default: the config's max_insns). `progress` is called
+        with the retired count after each batch."""
+        limit = self.config.max_insns if max_insns is None else max_insns
+        if limit < 0:
+            raise ZskipError(f"max_insns must be >= 0, got {limit}")
+        st = self._st
+        start = int(st.counters[INSTRET])
+        out = bytearray(self.output)
+        try:
+            while True:
+                done = int(st.counters[INSTRET]) - start
+                if done >= limit:
+                    raise self._fault(faults.InstructionLimit, None, f"{limit} instructions")
+                status = lib.zs_run(st, self._mem_ptr, self._slots_ptr,
+                                    min(limit - done, CHUNK))
+                if progress is not None:
+                    progress(int(st.counters[INSTRET]) - start)
+                if status == lib.ZS_RUNNING:
+                    continue
+                if status == lib.ZS_OUTPUT:
+                    off = st.out_addr - self.mem_base
+                    out += self.memory[off:off + st.out_len].tobytes()
+                    continue
+                if status == lib.ZS_EXIT:
+                    self.status, self.exit_code = "exit", int(st.exit_code)
+                elif status == lib.ZS_BREAKPOINT:
+                    self.status = "breakpoint"
+                else:
+                    raise self._fault_from_status(status)
+                return self.stats()
+        finally:
+            self.output = bytes(out)
+
+    def _fault(self, cls: type[faults.Fault], address: int | None, detail: str) -> faults.Fault:
+        st = self._st
+        off = st.pc - self.mem_base
+        word = self.read_u32(st.pc) if 0 <= off <= self.memory.size - 4 and not off & 3 \
+            else None
+        return cls(st.pc, word, address, detail)
+
+    def _fault_from_status(self, status: int) -> faults.Fault:
+        st = self._st
+        word = int(st.fault_word) if st.fault_has_word else None
+        addr = int(st.fault_addr)
+        if status == lib.ZS_UNSAFE_SKIP:
+            block = (int(st.block_start), int(st.block_end))
+            detail = (f"block 0x{block[0]:08x}..0x{block[1]:08x}: "
+                      + _UNSAFE[st.unsafe_kind].format(addr))
+            return faults.UnsafeSkip(int(st.fault_pc), word, addr, detail, block)
+        cls = _FAULTS[status]
+        end = self.mem_base + self.memory.size
+        detail = {
+            lib.ZS_MISALIGNED_ACCESS: f"{'store' if st.fault_is_store else 'load'} "
+                                      f"address 0x{addr:08x}",
+            lib.ZS_ACCESS_FAULT: f"address 0x{addr:08x} outside memory "
+                                 f"[0x{self.mem_base:08x}, 0x{end:08x})",
+            lib.ZS_FETCH_FAULT: f"pc outside memory [0x{self.mem_base:08x}, 0x{end:08x}) "
+                                "or not 4-byte aligned",
+            lib.ZS_UNSUPPORTED_ECALL: f"a7 = {int(self.x[17])}; supported: 64 write "
+                                      "(fd 1, 2), 93 exit",
+        }.get(status, "")
+        return cls(int(st.fault_pc), word, addr if status != lib.ZS_ILLEGAL_INSTRUCTION
+                   else None, detail)
+
+    def stats(self) -> Stats:
+        counters = dict(zip(COUNTER_NAMES, (int(v) for v in self._counters)))
+        insn_counts = {n: int(c) for n, c in zip(INSN_NAMES, self._insn_counts) if c}
+        return Stats.from_counters(counters, insn_counts, self.energy_table,
+                                   self.config.name, self.functional)
+
+    # ---- state ----
+    @property
+    def pc(self) -> int:
+        return int(self._st.pc)
+
+    @property
+    def sprf(self) -> int:
+        return int(self._st.sprf) & 0xFFFFFFFF
+
+    def _offset(self, addr: int, n: int) -> int:
+        off = addr - self.mem_base
+        if n < 0 or off < 0 or off + n > self.memory.size:
+            raise AddressError(f"0x{addr:08x}+{n} is outside memory "
+                               f"[0x{self.mem_base:08x}, 0x{self.mem_base + self.memory.size:08x})")
+        return off
+
+    def read(self, addr: int, n: int) -> bytes:
+        off = self._offset(addr, n)
+        return self.memory[off:off + n].tobytes()
+
+    def write(self, addr: int, data: bytes) -> None:
+        off = self._offset(addr, len(data))
+        self.memory[off:off + len(data)] = np.frombuffer(bytes(data), dtype=np.uint8)
+
+    def read_u32(self, addr: int) -> int:
+        return int.from_bytes(self.read(addr, 4), "little")
+
+    def write_u32(self, addr: int, value: int) -> None:
+        self.write(addr, (value & 0xFFFFFFFF).to_bytes(4, "little"))
+
+    def symbol(self, name: str) -> int:
+        try:
+            return self.program.symbols[name]
+        except KeyError:
+            raise ZskipError(f"{self.program.source}: no symbol {name!r}") from None

@@ -1,0 +1,149 @@
+"""Run statistics: the raw counters of the core, what derives from them, and energy.
+
+Everything here is computed from two saved arrays (the C counters by name and the
+per-instruction execution counts), so a Stats can be re-priced with another energy
+table (energy_with) without re-running.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from zskip.isa.table import BY_NAME, OP_CLASSES
+
+from .energy import EnergyTable
+
+STALL_PREFIX = "STALL_"
+
+
+def action_counts(counters: dict[str, int], insn_counts: dict[str, int],
+                  functional: bool) -> dict[str, int]:
+    """The energy model's actions, from the core's counters and per-instruction counts."""
+    per_class = dict.fromkeys(OP_CLASSES, 0)
+    rf_reads = sprf_reads = 0
+    for name, count in insn_counts.items():
+        row = BY_NAME[name]
+        per_class[row.opclass] += count
+        rf_reads += count * len(row.reads_x())
+        if row.opclass == "skip":
+            sprf_reads += count * len(row.reads_sprf())
+    memory_ops = per_class["load"] + per_class["store"] + per_class["load_zd"]
+    instret = counters["INSTRET"]
+    timed = not functional
+    return {
+        "fetch_decode": instret,
+        **per_class,
+        "rf_read": rf_reads,
+        "rf_write": counters["RF_WRITES"],
+        # a SASA trigger match reads both condition bits
+        "sprf_read": sprf_reads + 2 * counters["SASA_CHECKS"],
+        # every register write sets or clears its SpRF bit
+        "sprf_write": counters["RF_WRITES"],
+        "zero_detect": per_class["load_zd"],
+        "sasa_lookup": counters["SASA_LOOKUPS"],
+        # caches exist only in the timing model; a fetch in the line of the previous
+        # fetch is a hit that the core does not look up
+        "icache_hit": (instret - counters["ICACHE_MISSES"]) if timed else 0,
+        "icache_miss": counters["ICACHE_MISSES"],
+        "dcache_hit": (memory_ops - counters["DCACHE_MISSES"]) if timed else 0,
+        "dcache_miss": counters["DCACHE_MISSES"],
+        "dcache_writeback": counters["DCACHE_WRITEBACKS"],
+        "memory_read": counters["MEM_READ_WORDS"],
+        "memory_write": counters["MEM_WRITE_WORDS"],
+        "leakage": counters["CYCLES"],
+    }
+
+
+@dataclass
+class Stats:
+    """What one run did. Counts are dynamic; energy is in pJ."""
+    config: str
+    functional: bool
+    instructions: int
+    cycles: int                      # 0 in functional mode (no timing)
+    cpi: float
+    stalls: dict[str, int]           # cycles by cause ("fill" is the pipeline fill)
+    branches: int
+    branches_taken: int
+    mispredictions: int
+    skip_branches: int               # skip-branches executed
+    skips_taken: int                 # by skip-branches
+    sasa_hits: int                   # SASA triggers whose block was skipped
+    skipped: int                     # instructions skipped (skip-branches and SASA)
+    skips_lost: int                  # skips not taken because the SpRF bit was late
+    caches: dict[str, dict[str, int]]
+    actions: dict[str, int]
+    energy: dict[str, float]         # pJ by action
+    energy_by_component: dict[str, float]
+    energy_total: float
+    energy_table: str
+    counters: dict[str, int] = field(repr=False)
+    insn_counts: dict[str, int] = field(repr=False)
+
+    @classmethod
+    def from_counters(cls, counters: dict[str, int], insn_counts: dict[str, int],
+                      table: EnergyTable, config: str, functional: bool) -> Stats:
+        per_class = dict.fromkeys(OP_CLASSES, 0)
+        for name, count in insn_counts.items():
+            per_class[BY_NAME[name].opclass] += count
+        actions = action_counts(counters, insn_counts, functional)
+        energy = table.energy(actions)
+        instructions, cycles = counters["INSTRET"], counters["CYCLES"]
+        return cls(
+            config=config, functional=functional,
+            instructions=instructions, cycles=cycles,
+            cpi=cycles / instructions if instructions and cycles else 0.0,
+            stalls={k[len(STALL_PREFIX):].lower(): v for k, v in counters.items()
+                    if k.startswith(STALL_PREFIX)},
+            branches=per_class["branch"], branches_taken=counters["BRANCHES_TAKEN"],
+            mispredictions=counters["MISPREDICTIONS"],
+            skip_branches=per_class["skip"], skips_taken=counters["SKIPS_TAKEN"],
+            sasa_hits=counters["SASA_HITS"], skipped=counters["SKIPPED_INSNS"],
+            skips_lost=counters["SKIPS_LOST"],
+            caches={
+                "icache": {"accesses": actions["icache_hit"] + actions["icache_miss"],
+                           "hits": actions["icache_hit"], "misses": actions["icache_miss"],
+                           "writebacks": 0},
+                "dcache": {"accesses": actions["dcache_hit"] + actions["dcache_miss"],
+                           "hits": actions["dcache_hit"], "misses": actions["dcache_miss"],
+                           "writebacks": actions["dcache_writeback"]},
+            },
+            actions=actions, energy=energy,
+            energy_by_component=table.by_component(energy),
+            energy_total=sum(energy.values()), energy_table=table.name,
+            counters=dict(counters), insn_counts=dict(insn_counts),
+        )
+
+    def energy_with(self, table: EnergyTable) -> dict[str, Any]:
+        """Energy of this run priced with another table: by action, component, total."""
+        energy = table.energy(self.actions)
+        return {"by_action": energy, "by_component": table.by_component(energy),
+                "total": sum(energy.values())}
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), indent=kwargs.pop("indent", 2), **kwargs)
+
+    def table_rows(self) -> list[tuple[str, Any]]:
+        """(metric, value) rows for printing."""
+        rows: list[tuple[str, Any]] = [
+            ("config", self.config + (" (functional)" if self.functional else "")),
+            ("instructions", self.instructions), ("cycles", self.cycles),
+            ("CPI", round(self.cpi, 4)),
+            ("branches / taken / mispredicted",
+             f"{self.branches} / {self.branches_taken} / {self.mispredictions}"),
+            ("skip-branches / taken", f"{self.skip_branches} / {self.skips_taken}"),
+            ("SASA hits", self.sasa_hits), ("instructions skipped", self.skipped),
+            ("skips lost to timing", self.skips_lost),
+        ]
+        rows += [(f"stall: {k}", v) for k, v in self.stalls.items() if v]
+        for name, c in self.caches.items():
+            rows.append((name, f"{c['hits']} hits, {c['misses']} misses, "
+                               f"{c['writebacks']} writebacks"))
+        rows += [(f"energy: {k} (pJ)", round(v, 1))
+                 for k, v in self.energy_by_component.items()]
+        rows.append(("energy total (nJ)", round(self.energy_total / 1000, 3)))
+        return rows
