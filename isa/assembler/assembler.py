@@ -240,19 +240,16 @@ class Assembler:
             return ((value + 0x800) >> 12) & 0xFFFFF
         if name == "lo":
             return ((value & 0xFFF) ^ 0x800) - 0x800
-        if name in ("pcrel_hi", "pcrel_lo"):
-            if self.dot is None:
-                raise NotYetKnown
-            if name == "pcrel_hi":
-                self.pcrel_hi[self.dot] = value
-                return ((value - self.dot + 0x800) >> 12) & 0xFFFFF
-            target = self.pcrel_hi.get(value)
-            if target is None:
-                raise SyntaxProblem("%pcrel_lo(label): the label must mark an earlier auipc "
-                                    "with %pcrel_hi")
-            return (((target - value) & 0xFFF) ^ 0x800) - 0x800
-        raise SyntaxProblem(f"unsupported relocation operator '%{name}' (zskip knows %hi, %lo, "
-                            "%pcrel_hi, %pcrel_lo)", "%" + name)
+        if self.dot is None:
+            raise NotYetKnown
+        if name == "pcrel_hi":
+            self.pcrel_hi[self.dot] = value
+            return ((value - self.dot + 0x800) >> 12) & 0xFFFFF
+        target = self.pcrel_hi.get(value)   # %pcrel_lo(label of the auipc)
+        if target is None:
+            raise SyntaxProblem("%pcrel_lo(label): the label must mark an earlier auipc "
+                                "with %pcrel_hi")
+        return (((target - value) & 0xFFF) ^ 0x800) - 0x800
 
     # ------------------------------------------------------------------ pass 1
     def read(self, source: str, filename: str) -> None:
@@ -402,11 +399,10 @@ class Assembler:
             entries.append((filename, line, col, f"undefined symbol '{shown}'", text))
         names = sorted({shown for shown, _, _ in self.undefined})
         first = entries[0]
-        listing = ", ".join(f"'{n}'" for n in names)
-        return AsmError(first[0], first[1], first[2],
-                        f"undefined symbol{'s' if len(names) > 1 else ''} {listing} "
-                        f"({len(entries)} use{'s' if len(entries) > 1 else ''}, each listed)",
-                        first[4], tuple(entries[1:]))
+        message = first[3] if len(entries) == 1 else \
+            (f"undefined symbols {', '.join(repr(n) for n in names)} "
+             f"({len(entries)} uses, each listed below)")
+        return AsmError(first[0], first[1], first[2], message, first[4], tuple(entries[1:]))
 
 
 def _pack(width: int, value: int, text: str, directive: str) -> bytes:

@@ -95,8 +95,7 @@ def _previous(asm, text: str, ops: list[str]) -> None:
 def _equ(directive: str) -> Handler:
     def handler(asm, text: str, ops: list[str]) -> None:
         if len(ops) != 2 or not ops[1]:
-            raise SyntaxProblem(f"malformed {directive}: expected '{directive} name, value'",
-                                text)
+            raise SyntaxProblem(f"malformed {directive}: expected '{directive} name, value'")
         asm.define_symbol(symbol_name(ops[0], directive), ops[1], redefine=directive != ".equiv")
     return handler
 
@@ -106,8 +105,8 @@ def _data(directive: str) -> Handler:
 
     def handler(asm, text: str, ops: list[str]) -> None:
         if not ops or any(not op for op in ops):
-            raise SyntaxProblem(f"malformed {directive}: expected '{directive} value[, value...]'",
-                                text)
+            raise SyntaxProblem(
+                f"malformed {directive}: expected '{directive} value[, value...]'")
         asm.add_values(width, ops, directive)
     return handler
 

@@ -41,7 +41,7 @@ class Undefined(SyntaxProblem):
 
     def __init__(self, name: str, shown: str):
         super().__init__(f"undefined symbol '{shown}'", shown)
-        self.name = name
+        self.name, self.shown = name, shown
 
 
 class NotYetKnown(Exception):

@@ -24,6 +24,7 @@ _TOKEN = re.compile(r"""\s*(?:
   | (?P<char>'(?:\\(?:[0-7]{1,3}|x[0-9a-fA-F]+|.)|[^\\])'?)
   | (?P<op><<|>>|&&|\|\||==|!=|<>|<=|>=|[-+*/%&|^~!()<>])
 )""", re.X)
+RELOCATIONS = ("hi", "lo", "pcrel_hi", "pcrel_lo")
 _SIMPLE_INT = re.compile(r"-?(?:0[xX][0-9a-fA-F]+|[1-9]\d*|0)\Z")
 _SIMPLE_NAME = re.compile(NAME + r"\Z")
 
@@ -154,8 +155,9 @@ class _Parser:
 
     def relocation(self) -> int:
         kind, name = self.take()
-        if kind != "name" or self.reloc is None:
-            raise SyntaxProblem(f"unknown relocation operator '%{name}'", "%" + name)
+        if kind != "name" or name not in RELOCATIONS or self.reloc is None:
+            raise SyntaxProblem(f"unsupported relocation operator '%{name}' (zskip knows "
+                                f"{', '.join('%' + r for r in RELOCATIONS)})", "%" + name)
         self.expect("(")
         value = self.binary(0)
         self.expect(")")
