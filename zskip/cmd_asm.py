@@ -44,4 +44,7 @@ def run(args: argparse.Namespace) -> int:
         data = write_elf(program)
     out = Path(args.output) if args.output else source.with_suffix("." + args.format)
     out.write_bytes(data)
+    if args.format == "elf":   # executable, as GNU ld leaves it (qemu-user requires it)
+        mode = out.stat().st_mode
+        out.chmod(mode | (mode & 0o444) >> 2)
     return 0

@@ -9,6 +9,7 @@ import pytest
 
 from zskip.isa.assembler import AsmError, assemble
 from zskip.isa.errors import ZskipError
+from tests.conftest import require_tool
 
 # (source, line, the text the caret must point at, words the message must contain)
 CORPUS = [
@@ -104,8 +105,6 @@ def test_cli_exits_1_without_traceback(tmp_path):
 
 
 def test_cli_writes_elf_and_bin(tmp_path):
-    objdump = None
-    from tests.conftest import require_tool
     objdump = require_tool("riscv64-unknown-elf-objdump")
     src = tmp_path / "ok.S"
     src.write_text(".globl _start\n_start:\n  li a0, 42\n  li a7, 93\n  ecall\n"
@@ -124,3 +123,15 @@ def test_cli_writes_elf_and_bin(tmp_path):
     program = assemble(src.read_text(), text_base=0x2000, data_base=0x3000)
     assert image[:12] == program.segments[0].data
     assert image[0x1000:0x1004] == bytes.fromhex("44332211") and len(image) == 0x1004
+
+
+def test_cli_elf_runs_under_qemu(tmp_path):
+    qemu = require_tool("qemu-riscv32")
+    src = tmp_path / "exit.S"
+    src.write_text(".globl _start\n_start:\n  la t0, value\n  lw a0, 0(t0)\n"
+                   "  call twice\n  li a7, 93\n  ecall\ntwice: add a0, a0, a0\n  ret\n"
+                   ".data\nvalue: .word 21\n")
+    done = subprocess.run([sys.executable, "-m", "zskip", "asm", str(src)], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert subprocess.run([qemu, str(tmp_path / "exit.elf")]).returncode == 42
