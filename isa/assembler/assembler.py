@@ -15,7 +15,7 @@ import struct
 from typing import Callable
 
 from ..program import Program, ProgramError, Segment
-from .directives import DIRECTIVES, NOP, known, standard_flags, symbol_name
+from .directives import DIRECTIVES, NOP, standard_flags, symbol_name
 from .errors import AsmError, NotYetKnown, SyntaxProblem, Undefined
 from .expressions import evaluate
 from .layout import (COMMON_GROUP, DATA, TEXT, align_up, classify, default_data_base,
@@ -57,7 +57,8 @@ class Assembler:
         self.deferred: dict[str, tuple[str, Section, int, Loc]] = {}
         self.numeric: dict[str, int] = {}
         self.section_stack: list[Section] = []
-        self.section = self.previous_section = self.switch_section(".text", None, None)
+        self.section: Section | None = None
+        self.previous_section = self.switch_section(".text", None, None)
         self.values: dict[str, int] = {}
         self.pcrel_hi: dict[int, int] = {}
         self.undefined: list[tuple[str, Loc, str]] = []
@@ -70,6 +71,11 @@ class Assembler:
 
     # ------------------------------------------------------------------ sections
     def switch_section(self, name: str, flags: str | None, nobits: bool | None) -> Section:
+        sec = self._get_section(name, flags, nobits)
+        self.switch_to(sec)
+        return sec
+
+    def _get_section(self, name: str, flags: str | None, nobits: bool | None) -> Section:
         sec = self.sections.get(name)
         if sec is None:
             default = standard_flags(name)
@@ -78,12 +84,11 @@ class Assembler:
             if flags is None and default:
                 flags = default[0]
             sec = self.sections[name] = Section(name, flags, nobits, len(self.sections))
-        self.switch_to(sec)
         return sec
 
     def switch_to(self, sec: Section) -> None:
-        if getattr(self, "section", None) is not sec:
-            self.previous_section = getattr(self, "section", sec)
+        if self.section is not sec:
+            self.previous_section = self.section or sec
             self.section = sec
 
     def _reserve(self, size: int, kind: int, what, args, directive: str) -> None:
@@ -142,7 +147,7 @@ class Assembler:
                 self.section = saved
 
     def allocate(self, name: str, size: int, align: int, common: bool) -> None:
-        sec = self.switch_section(".bss", None, None) if not common else \
+        sec = self._get_section(".bss", None, None) if not common else \
             self.sections.get("*COMMON*") or self._common_section()
         saved, self.section = self.section, sec
         try:
@@ -151,8 +156,6 @@ class Assembler:
             sec.size += size
         finally:
             self.section = saved
-        if not common:
-            self.switch_to(self.previous_section)
 
     def _common_section(self) -> Section:
         sec = Section("*COMMON*", "aw", True, len(self.sections))

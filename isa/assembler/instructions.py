@@ -51,8 +51,8 @@ def read_operands(ctx, plan: Plan, ops: list[str], pc: int) -> dict[str, int]:
             fields[field] = register(text)
         elif kind == IMM:
             fields[field] = ctx.value(text, pc)
-        elif kind == PCREL:
-            fields[field] = ctx.value(text, pc) - pc
+        elif kind == PCREL:   # addresses wrap around the 32-bit space
+            fields[field] = ((ctx.value(text, pc) - pc + 0x80000000) & 0xFFFFFFFF) - 0x80000000
         elif kind == MEM:
             offset, reg = memory(text)
             fields[field] = ctx.value(offset, pc) if offset else 0

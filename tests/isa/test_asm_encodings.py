@@ -218,3 +218,9 @@ def test_numeric_branch_target_is_an_absolute_address(tmp_path):
     expected_lines = ["beq a0, a1, .+0x100", "jal ra, .-4", ".insn b CUSTOM_1, 0, t0, x0, .+0",
                       "j .-12", "bnez a0, .-0x10"]
     assert ours(lines) == gnu_words(expected_lines, tmp_path)
+
+
+def test_pc_relative_targets_wrap_around_the_address_space():
+    program = assemble("jal ra, 0xfffffff0\nbeq a0, a1, 0x10\n", text_base=0)
+    assert section_words(program.segments[0].data) == \
+        section_words(assemble("jal ra, .-16\nbeq a0, a1, .+12\n").segments[0].data)
