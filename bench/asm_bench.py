@@ -54,13 +54,15 @@ def main() -> None:
     args = parser.parse_args()
     source = kernel(args.lines)
     n = source.count("\n")
-    best = float("inf")
+    best = cpu = float("inf")
     for _ in range(3):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         program = assemble(source, "bench.S")
         best = min(best, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - start_cpu)
     size = sum(len(s.data) for s in program.segments)
-    print(f"{n} lines -> {size} bytes: best of 3 {best:.3f} s "
+    # CPU time too: on a shared 2-core machine other jobs inflate the wall time
+    print(f"{n} lines -> {size} bytes: best of 3 {best:.3f} s wall, {cpu:.3f} s CPU "
           f"({n / best / 1000:.0f} k lines/s; target < 2 s)")
     if args.profile:
         cProfile.runctx("assemble(source, 'bench.S')", globals(), {"source": source},
