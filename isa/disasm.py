@@ -16,11 +16,8 @@ from dataclasses import dataclass
 import capstone
 
 from .encoding import decode, lookup
-from .table import FIELDS, Instruction
+from .table import ABI_NAMES, FIELDS, Instruction
 
-ABI_NAMES = ("zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
-             *(f"a{i}" for i in range(8)), *(f"s{i}" for i in range(2, 12)),
-             "t3", "t4", "t5", "t6")
 NOT_AN_INSTRUCTION = "# not an RV32IM/Xzs instruction"
 
 

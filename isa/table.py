@@ -21,6 +21,11 @@ OP_CLASSES = ("alu", "mul", "div", "load", "store", "branch", "jump", "system",
               "csr", "load_zd", "skip", "sasa")
 
 
+# x0..x31 by their ABI names (psABI), shared by the assembler and the disassembler.
+ABI_NAMES = ("zero ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 "
+             "s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6").split()
+
+
 class TableError(ValueError):
     """The instruction table itself is inconsistent (a bug in isa/opcodes, not user input)."""
 

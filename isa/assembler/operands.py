@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import re
 
+from ..table import ABI_NAMES
 from .errors import SyntaxProblem
 
-_ABI = ("zero ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 "
-        "s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6").split()
 REGISTERS: dict[str, int] = {**{f"x{n}": n for n in range(32)},
-                             **{name: n for n, name in enumerate(_ABI)}, "fp": 8}
+                             **{name: n for n, name in enumerate(ABI_NAMES)}, "fp": 8}
 
 # The user counter CSRs the core implements (Zicsr, unprivileged spec chapter 10).
 CSR_NAMES: dict[str, int] = {"cycle": 0xC00, "time": 0xC01, "instret": 0xC02,
