@@ -16,6 +16,8 @@ DEBIAN_PACKAGE = {
     "riscv64-unknown-elf-ld": "binutils-riscv64-unknown-elf",
     "riscv64-unknown-elf-objdump": "binutils-riscv64-unknown-elf",
     "riscv64-unknown-elf-objcopy": "binutils-riscv64-unknown-elf",
+    "riscv64-unknown-elf-nm": "binutils-riscv64-unknown-elf",
+    "riscv64-unknown-elf-readelf": "binutils-riscv64-unknown-elf",
     "riscv64-unknown-elf-gcc": "gcc-riscv64-unknown-elf",
     "qemu-riscv32": "qemu-user",
 }

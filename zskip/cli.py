@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return module.run(args)
     except ZskipError as exc:
-        print(f"zskip {args.command}: error: {exc}", file=sys.stderr)
+        print(f"zskip {args.command}: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:   # unreadable input, unwritable output
         print(f"zskip {args.command}: error: {exc.strerror or exc}: "
