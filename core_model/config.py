@@ -97,6 +97,14 @@ class CoreConfig:
     dcache: CacheConfig
     memory: MemoryConfig
 
+    @property
+    def stack_size(self) -> int:
+        return self.memory.stack_size
+
+    @property
+    def heap_size(self) -> int:
+        return self.memory.heap_size
+
     def updated(self, overrides: dict[str, Any]) -> CoreConfig:
         """A copy with nested `overrides` ({"pipeline": {"bypassing": False}}) applied
         and validated like a file."""

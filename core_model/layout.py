@@ -2,25 +2,21 @@
 see the same addresses, stack pointer and bounds."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from zskip.isa.program import Program, ProgramError
-
-if TYPE_CHECKING:
-    from .config import CoreConfig
 
 PAGE = 0x1000
 MAX_MEMORY = 256 << 20   # the core also keeps 8 bytes of predecode per byte (lazily touched)
 
 
-def memory_layout(program: Program, cfg: CoreConfig) -> tuple[int, int, int]:
+def memory_layout(program: Program, stack_size: int, heap_size: int) -> tuple[int, int, int]:
     """(base, size, stack_top): one flat region from the page holding the lowest segment
-    to the end of the highest, then the config's heap_size bytes of free memory, then
-    its stack. stack_top (the initial sp) is the 16-byte aligned end of the region."""
+    to the end of the highest, then `heap_size` bytes of free memory, then the stack.
+    stack_top (the initial sp) is the 16-byte aligned end of the region. (A CoreConfig
+    gives both sizes: cfg.stack_size, cfg.heap_size.)"""
     if not program.segments:
         raise ProgramError(f"{program.source}: no loadable segments")
     base = program.low & ~(PAGE - 1)
-    end = -(-program.high // PAGE) * PAGE + cfg.memory.heap_size + cfg.memory.stack_size
+    end = -(-program.high // PAGE) * PAGE + heap_size + stack_size
     end = -(-end // PAGE) * PAGE
     if end >= 1 << 32:
         raise ProgramError(f"{program.source}: program, heap and stack do not fit in 4 GiB")

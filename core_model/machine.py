@@ -59,7 +59,8 @@ class Machine:
         self.config = config if isinstance(config, CoreConfig) else load_config(config)
         self.functional, self.verify_skips = functional, verify_skips
         self.energy_table: EnergyTable = load_energy_table(self.config.energy_table)
-        self.mem_base, size, self.stack_top = memory_layout(program, self.config)
+        self.mem_base, size, self.stack_top = memory_layout(program, self.config.stack_size,
+                                                                self.config.heap_size)
         self.memory = np.zeros(size, dtype=np.uint8)
         self._slots = np.zeros((size // 4 + 1) * lib.ZS_SLOT_SIZE, dtype=np.uint8)
         self._st = ffi.new("zs_state *")
@@ -136,12 +137,12 @@ class Machine:
                     out += self.memory[off:off + st.out_len].tobytes()
                     continue
                 if status == lib.ZS_EXIT:
-                    self.status, self.exit_code = "exit", int(st.exit_code)
+                    self.status, self.exit_code = "exit", int(st.exit_code) & 0xFFFFFFFF
                 elif status == lib.ZS_BREAKPOINT:
                     self.status = "breakpoint"
                 else:
                     raise self._fault_from_status(status)
-                return self.stats()
+                return self.stats
         finally:
             self.output = bytes(out)
 
@@ -176,7 +177,9 @@ class Machine:
         return cls(int(st.fault_pc), word, addr if status != lib.ZS_ILLEGAL_INSTRUCTION
                    else None, detail)
 
+    @property
     def stats(self) -> Stats:
+        """Statistics of everything run since the last reset."""
         counters = dict(zip(COUNTER_NAMES, (int(v) for v in self._counters)))
         insn_counts = {n: int(c) for n, c in zip(INSN_NAMES, self._insn_counts) if c}
         return Stats.from_counters(counters, insn_counts, self.energy_table,

@@ -147,15 +147,9 @@ static inline uint32_t div_bits(uint32_t dividend)
 static void sasa_write(zs_state *st, uint32_t trigger, uint32_t rs1, uint32_t rs2,
                        uint32_t is_and, uint32_t len)
 {
+    /* direct-mapped: the write replaces whatever the slot held; len 0 leaves it empty */
     zs_sasa_entry *e = &st->sasa[(trigger >> 2) % st->sasa_entries];
-    if (len == 0) {
-        if (e->len && e->trigger == trigger) {
-            e->len = 0;
-            st->sasa_valid--;
-        }
-        return;
-    }
-    if (!e->len) st->sasa_valid++;
+    st->sasa_valid += (len != 0) - (e->len != 0);
     e->trigger = trigger;
     e->len = len;
     e->rs1 = (uint8_t)rs1;
