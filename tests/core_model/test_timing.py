@@ -1,0 +1,234 @@
+"""Exact cycle counts of small sequences, worked out by hand from the embedded preset.
+
+Embedded preset: 5 stages (IF ID EX MEM WB), branches/jalr resolve in EX (penalty 2),
+jal and skip-branches in ID (penalty 1), full bypassing, load data one stage after EX
+(load-use stall 1), mul holds EX 3 cycles, div 34; 8 KiB 2-way caches with 32-byte
+lines, hit latency 1, miss = miss_penalty 2 + memory latency 20 = 22 stall cycles,
+a dirty victim adds one more memory latency (20).
+
+Every run: cycles = instructions + pipeline fill (stages - 1 = 4) + the stalls. Code
+starts at 0x10000 at the start of an I-cache line; each 32-byte line of code that runs
+misses once (22 cycles). The first access to the data line misses in the D-cache (22).
+"""
+from __future__ import annotations
+
+import pytest
+
+from zskip.core_model import Machine, Stats, load_config
+from zskip.isa.assembler import assemble
+
+MISS = 22          # miss_penalty 2 + memory latency 20
+FILL = 4           # stages - 1
+EXIT = "    li a7, 93\n    ecall\n"
+
+
+def run(body: str, data: str = "d: .word 0, 5", overrides: dict | None = None,
+        functional: bool = False) -> tuple[Stats, Machine]:
+    source = f".text\n.globl _start\n_start:\n{body}{EXIT}.data\n.p2align 5\n{data}\n"
+    cfg = load_config()
+    if overrides:
+        cfg = cfg.updated(overrides)
+    m = Machine(assemble(source), cfg, functional=functional)
+    stats = m.run(10_000)
+    assert m.status == "exit"
+    return stats, m
+
+
+def nonzero_stalls(stats: Stats) -> dict[str, int]:
+    return {k: v for k, v in stats.stalls.items() if v}
+
+
+def test_cycles_add_up() -> None:
+    stats, _ = run("    li a0, 0\n")
+    # li, li, ecall: 3 instructions in one line
+    assert stats.instructions == 3
+    assert stats.cycles == 3 + FILL + MISS
+    assert stats.cycles == stats.instructions + sum(stats.stalls.values())
+
+
+def test_load_use_stall() -> None:
+    # la (auipc, addi), lw, addi using the load, li, ecall = 6 insns, one code line.
+    # lw misses in the D-cache (22); its data reaches EX one cycle after the next
+    # instruction wants it: 1 load-use stall.
+    body = "    la a1, d\n    lw a0, 0(a1)\n    addi a0, a0, 1\n"
+    stats, m = run(body)
+    assert stats.instructions == 6
+    assert nonzero_stalls(stats) == {"load_use": 1, "icache": MISS, "dcache": MISS, "fill": FILL}
+    assert stats.cycles == 6 + FILL + MISS + MISS + 1 == 55
+    # an independent instruction in between hides the stall: 7 insns, same cycles
+    stats, _ = run("    la a1, d\n    lw a0, 0(a1)\n    nop\n    addi a0, a0, 1\n")
+    assert stats.stalls["load_use"] == 0
+    assert stats.cycles == 7 + FILL + MISS + MISS == 55
+
+
+def test_branch_taken_and_not_taken() -> None:
+    # li, beq (not taken: predicted right, 0), bne (taken: mispredicted, resolves in
+    # EX: 2), [nop skipped], li, ecall = 5 insns, 6 words in one line.
+    body = "    li t0, 1\n    beq t0, zero, 1f\n    bne t0, zero, 1f\n    nop\n1:\n"
+    stats, _ = run(body)
+    assert stats.instructions == 5
+    assert (stats.branches, stats.branches_taken, stats.mispredictions) == (2, 1, 1)
+    assert nonzero_stalls(stats) == {"branch_mispredict": 2, "icache": MISS, "fill": FILL}
+    assert stats.cycles == 5 + FILL + MISS + 2 == 33
+
+
+@pytest.mark.parametrize("predictor, mispredicts, stalls, cycles", [
+    # loop of 5: bnez taken 4 times, then falls through. 1 + 5*2 + 2 = 13 insns.
+    # not_taken: the 4 taken branches mispredict (4 x 2 = 8).
+    ("not_taken", 4, {"branch_mispredict": 8}, 13 + FILL + MISS + 8),
+    # btfn: backward branch predicted taken: 4 correct taken (1-cycle redirect in ID
+    # each = 4), the final fall-through mispredicts (2).
+    ("btfn", 1, {"taken_branch": 4, "branch_mispredict": 2}, 13 + FILL + MISS + 6),
+])
+def test_static_predictors(predictor: str, mispredicts: int, stalls: dict, cycles: int) -> None:
+    body = "    li t0, 5\n1:  addi t0, t0, -1\n    bnez t0, 1b\n"
+    stats, _ = run(body, overrides={"pipeline": {"branch_predictor": predictor}})
+    assert stats.instructions == 13
+    assert stats.mispredictions == mispredicts
+    assert nonzero_stalls(stats) == {**stalls, "icache": MISS, "fill": FILL}
+    assert stats.cycles == cycles
+
+
+def test_jal_and_jalr_redirects() -> None:
+    # jal (redirect from ID: 1), ret = jalr (from EX: 2), li, ecall: 4 insns, one line.
+    body = "    jal ra, f\n" + EXIT + "f:  ret\n"
+    stats, _ = run(body)
+    assert stats.instructions == 4
+    assert nonzero_stalls(stats) == {"jump": 3, "icache": MISS, "fill": FILL}
+    assert stats.cycles == 4 + FILL + MISS + 3 == 33
+
+
+def test_mul_latency() -> None:
+    # li, li, mul (holds EX 3 cycles: the next instruction waits 2), add reads the
+    # product just as it is ready (no more stall), li, ecall: 6 insns.
+    body = "    li t0, 3\n    li t1, 4\n    mul t2, t0, t1\n    add t3, t2, t2\n"
+    stats, m = run(body)
+    assert m.x[28] == 24
+    assert nonzero_stalls(stats) == {"mul": 2, "icache": MISS, "fill": FILL}
+    assert stats.cycles == 6 + FILL + MISS + 2 == 34
+
+
+def test_div_fixed_and_data_dependent() -> None:
+    body = "    li t0, 100\n    li t1, 7\n    div t2, t0, t1\n"
+    # fixed 34-cycle divider: 33 extra cycles; 5 insns
+    stats, m = run(body)
+    assert m.x[7] == 14
+    assert stats.cycles == 5 + FILL + MISS + 33 == 64
+    # data-dependent: base 3 + 7 significant bits of 100 = 10 cycles: 9 extra
+    stats, _ = run(body, overrides={"pipeline": {"divider": "data"}, "latency": {"div": 3}})
+    assert stats.stalls["div"] == 9
+    assert stats.cycles == 5 + FILL + MISS + 9 == 40
+
+
+def test_dcache_miss_then_hit() -> None:
+    # d is 32-byte aligned: 0(a1) misses, 4(a1) hits the same line, 64(a1) misses
+    # another line. 7 insns, one code line, no load-use (nothing reads the loads).
+    body = "    la a1, d\n    lw a0, 0(a1)\n    lw a2, 4(a1)\n    lw a3, 64(a1)\n"
+    stats, _ = run(body, data="d: .zero 128")
+    assert stats.caches["dcache"] == {"accesses": 3, "hits": 1, "misses": 2, "writebacks": 0}
+    assert stats.cycles == 7 + FILL + MISS + 2 * MISS == 77
+
+
+def test_icache_miss_then_hit() -> None:
+    # 9 words of straight-line code span two I-cache lines: 2 misses; the loop of the
+    # predictor test runs its line 5 times but misses once.
+    stats, _ = run("    nop\n" * 7)
+    assert stats.instructions == 9
+    assert stats.caches["icache"]["misses"] == 2
+    assert stats.cycles == 9 + FILL + 2 * MISS
+    stats, _ = run("    li t0, 5\n1:  addi t0, t0, -1\n    bnez t0, 1b\n")
+    assert stats.caches["icache"] == {"accesses": 13, "hits": 12, "misses": 1, "writebacks": 0}
+
+
+def test_dirty_writeback() -> None:
+    # 128 sets x 32 B: addresses 4096 apart share a set (2 ways). sw dirties line A
+    # (miss), lw A+4096 fills the second way (miss), lw A+8192 evicts A, which is dirty:
+    # miss + writeback (22 + 20). 10 insns over two code lines (2 I-misses).
+    body = ("    la a1, d\n    sw zero, 0(a1)\n    li t0, 4096\n    add a2, a1, t0\n"
+            "    lw a3, 0(a2)\n    add a2, a2, t0\n    lw a3, 0(a2)\n")
+    stats, _ = run(body)
+    assert stats.instructions == 10
+    assert stats.caches["dcache"] == {"accesses": 3, "hits": 0, "misses": 3, "writebacks": 1}
+    assert stats.counters["MEM_WRITE_WORDS"] == 4          # one 32-byte line
+    assert stats.cycles == 10 + FILL + 2 * MISS + 3 * MISS + 20 == 144
+
+
+SKIP = ("    la a1, d\n    lw.zd t0, {off}(a1)\n{nops}    skz t0, 1f\n"
+        "    addi a0, a0, 1\n    addi a0, a0, 1\n1:\n")
+
+
+def test_skip_taken() -> None:
+    # lw.zd at cycle T misses (22): its SpRF bit is known from T+24 on; the next
+    # instructions issue at T+23, T+24, T+25 (3 nops) and skz at T+26 decides in ID at
+    # T+25 >= T+24: taken, 1-cycle penalty, 2 addis skipped. Executed: la (2), lw.zd,
+    # 3 nops, skz, li, ecall = 9; li/ecall sit in the second code line (2 I-misses).
+    stats, m = run(SKIP.format(off=0, nops="    nop\n" * 3))
+    assert (stats.skip_branches, stats.skips_taken, stats.skipped, stats.skips_lost) == (1, 1, 2, 0)
+    assert m.x[10] == 0
+    assert nonzero_stalls(stats) == {"skip": 1, "icache": 2 * MISS, "dcache": MISS, "fill": FILL}
+    assert stats.cycles == 9 + FILL + 2 * MISS + MISS + 1 == 80
+
+
+def test_skip_not_taken() -> None:
+    # the loaded word (d[1] = 5) is not zero: no skip, no penalty; 11 insns
+    stats, m = run(SKIP.format(off=4, nops="    nop\n" * 3))
+    assert (stats.skips_taken, stats.skipped, stats.skips_lost) == (0, 0, 0)
+    assert m.x[10] == 2
+    assert stats.cycles == 11 + FILL + 2 * MISS + MISS == 81
+
+
+def test_skip_lost_to_timing() -> None:
+    # one nop: skz issues at T+24 and decides at T+23 < T+24, before the load's SpRF
+    # bit is known: it falls through and executes the block (9 insns).
+    stats, m = run(SKIP.format(off=0, nops="    nop\n"))
+    assert (stats.skips_taken, stats.skips_lost) == (0, 1)
+    assert m.x[10] == 2
+    assert stats.cycles == 9 + FILL + 2 * MISS + MISS == 79
+    # the ideal functional model always knows the SpRF
+    stats, m = run(SKIP.format(off=0, nops="    nop\n"), functional=True)
+    assert (stats.skips_taken, stats.skips_lost, m.x[10]) == (1, 0, 0)
+
+
+SASA = ("    la a1, d\n    la t1, trig\n    sasa.or t1, t0, t0, 2\n    lw.zd t0, 0(a1)\n"
+        "{nops}trig: nop\n    addi a0, a0, 1\n    addi a0, a0, 1\n")
+
+
+def test_sasa_skip() -> None:
+    # lw.zd at T (D-miss): bit known from T+24. The trigger issues at T+26 after 3 nops;
+    # it is fetched two stages earlier, at T+24: condition known, the 2 addis are not
+    # fetched, no penalty. Executed: la, la (4), sasa.or, lw.zd, 3 nops, trig, li,
+    # ecall = 12 in two code lines. Lookups: every fetch after the entry is written (7).
+    stats, m = run(SASA.format(nops="    nop\n" * 3))
+    assert (stats.sasa_hits, stats.skipped, stats.skips_lost, m.x[10]) == (1, 2, 0, 0)
+    assert stats.actions["sasa_lookup"] == 7
+    assert nonzero_stalls(stats) == {"icache": 2 * MISS, "dcache": MISS, "fill": FILL}
+    assert stats.cycles == 12 + FILL + 2 * MISS + MISS == 82
+    # two nops: fetched at T+23, before the bit is known: lost, the block runs (13 insns)
+    stats, m = run(SASA.format(nops="    nop\n" * 2))
+    assert (stats.sasa_hits, stats.skips_lost, m.x[10]) == (0, 1, 2)
+    assert stats.cycles == 13 + FILL + 2 * MISS + MISS
+
+
+def test_bypassing_off() -> None:
+    # addi t1 reads t0 written by the previous addi: without bypassing it waits for WB
+    # (t + 1 + 2 = two extra cycles); 4 insns.
+    body = "    li t0, 1\n    addi t1, t0, 1\n"
+    on, _ = run(body)
+    off, _ = run(body, overrides={"pipeline": {"bypassing": False}})
+    assert on.cycles == 4 + FILL + MISS == 30
+    assert off.stalls["raw"] == 2
+    assert off.cycles == 4 + FILL + MISS + 2 == 32
+
+
+def test_functional_mode_has_no_timing() -> None:
+    stats, _ = run("    la a1, d\n    lw a0, 0(a1)\n    addi a0, a0, 1\n", functional=True)
+    assert stats.instructions == 6
+    assert stats.cycles == 0 and sum(stats.stalls.values()) == 0
+    assert stats.caches["dcache"]["accesses"] == 0
+
+
+def test_rdcycle_and_rdinstret_read_the_model() -> None:
+    # rdinstret counts the instructions retired before it; rdcycle is the cycle the
+    # csrr is in EX: 2 (first EX slot) + 1 + I-miss 22 = 25 for the second instruction
+    stats, m = run("    rdinstret s0\n    rdcycle s1\n")
+    assert (m.x[8], m.x[9]) == (0, 25)
