@@ -1,5 +1,5 @@
 """No input crashes or hangs the process: random words (uniform, and biased to valid
-encodings from the ISA table), random byte files as flat binaries and as "ELF" files,
+encodings from the ISA table), random byte files as flat binaries, and real ELF files with random bytes changed,
 each run with a small instruction limit, end in a normal status or a Fault subclass.
 
 The fuzz loops run in a child Python process, so a segfault in the C core shows up as
@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from zskip.core_model import Fault, Machine
+from zskip.isa.elf import write_elf
 from zskip.isa.errors import ZskipError
 from zskip.isa.program import ProgramError, load_binary, load_program
 from zskip.isa.table import INSTRUCTIONS
@@ -33,6 +34,14 @@ def _words(rng: random.Random, n: int, biased: bool) -> bytes:
         return rng.randbytes(4 * n)
     rows = [rng.choice(INSTRUCTIONS) for _ in range(n)]
     return struct.pack(f"<{n}I", *((rng.getrandbits(32) & ~r.mask) | r.match for r in rows))
+
+
+def _mutated_elf(rng: random.Random) -> bytes:
+    """A real ELF executable (zskip's writer) with a few random bytes changed."""
+    data = bytearray(write_elf(load_binary(_words(rng, 32, True), BASE)))
+    for _ in range(rng.randint(1, 8)):
+        data[rng.randrange(len(data))] = rng.getrandbits(8)
+    return bytes(data)
 
 
 def _outcome(program, functional: bool) -> str:
@@ -57,9 +66,8 @@ def fuzz(kind: str, seed: int, n: int, scratch: str) -> Counter:
                 program = load_binary(_words(rng, 64, kind == "biased"), BASE)
             else:
                 path = Path(scratch) / f"f{i % 8}"
-                body = rng.randbytes(rng.randrange(1, 600))
-                # "elf": an ELF header prefix with random fields, then random bytes
-                path.write_bytes(b"\x7fELF" + body if kind == "elf" else body)
+                path.write_bytes(_mutated_elf(rng) if kind == "elf"
+                                 else rng.randbytes(rng.randrange(1, 600)))
                 program = load_program(path)
         except ProgramError:
             seen["rejected"] += 1
@@ -98,5 +106,7 @@ def test_random_inputs_never_crash(tmp_path, kind: str, n: int) -> None:
         # valid encodings reach every fault path a word can take, and some exit
         assert FAULTS_FROM_WORDS <= set(seen), seen
         assert seen["exit"] + seen["breakpoint"] > 0, seen
+    if kind == "elf":
+        assert 0 < seen["rejected"] < n // 2, seen     # most mutants still load and run
     if kind == "words":
         assert seen["IllegalInstruction"] > n // 2, seen
