@@ -55,7 +55,7 @@ class ReferenceUnsupported(ZskipError):
     """The program does something the reference model cannot reproduce (counter CSRs)."""
 
 
-def _access_width(row_match: int) -> tuple[int, bool]:
+def access_width(row_match: int) -> tuple[int, bool]:
     """Bytes and signedness of a load/store: RISC-V puts log2(width) in funct3[1:0] and
     'unsigned' in funct3[2], for the base and the zero-detect loads alike."""
     funct3 = (row_match >> 12) & 7
@@ -182,7 +182,7 @@ class ReferenceMachine:
             self._sprf &= ~(1 << ops["rd"])
 
     def _check_access(self, insn, ops: dict[str, int], pc: int) -> bool:
-        width, _ = _access_width(insn.match)
+        width, _ = access_width(insn.match)
         offset = ops["imm12"] if "imm12" in ops else ops["simm12"]
         addr = (self._reg(ops["rs1"]) + offset) & XLEN_MASK
         if addr % width:
@@ -216,7 +216,7 @@ class ReferenceMachine:
         getattr(self, "_xzs_" + d.insn.opclass)(d, pc)
 
     def _xzs_load_zd(self, d: Decoded, pc: int) -> None:
-        width, signed = _access_width(d.insn.match)
+        width, signed = access_width(d.insn.match)
         addr = (self._reg(d.operands["rs1"]) + d.operands["imm12"]) & XLEN_MASK
         value = int.from_bytes(self.uc.mem_read(addr, width), "little", signed=signed)
         rd = d.operands["rd"]
@@ -253,7 +253,7 @@ class ReferenceMachine:
             self._halt()
         elif a7 == _ECALL_WRITE and a0 in (1, 2):
             buf, n = self._reg(11), self._reg(12)
-            if not self.mem_base <= buf and buf + n <= self.mem_base + self.mem_size:
+            if not self.mem_base <= buf <= buf + n <= self.mem_base + self.mem_size:
                 self._fault("AccessFault", pc, f"write buffer {buf:#x}+{n} outside memory")
                 return
             self.output += self.read(buf, n)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 
+from zskip.core_model.reference import access_width
 from zskip.isa.table import INSTRUCTIONS, Instruction
 
 BASE = "s11"            # data region base: never written by generated code
@@ -41,10 +42,6 @@ SKIPS = _rows("skip")
 SASAS = _rows("sasa")
 BRANCHES = _rows("branch")
 MULDIV = _rows("mul", "div")
-
-
-def _width(row: Instruction) -> int:
-    return 1 << ((row.match >> 12) & 3)   # funct3[1:0] = log2(bytes) for loads/stores
 
 
 class _Gen:
@@ -110,8 +107,7 @@ class _Gen:
         return self.xzs(row, rd=rd, rs1=BASE, imm=self.offset(row))
 
     def offset(self, row: Instruction) -> int:
-        w = _width(row)
-        return self.r.randrange(0, DATA_WORDS * 4, w)
+        return self.r.randrange(0, DATA_WORDS * 4, access_width(row.match)[0])
 
     def zd_load(self, rd: str) -> str:
         row = self.r.choice(ZD_LOADS)

@@ -9,6 +9,7 @@ import pytest
 from unicorn import UC_ARCH_RISCV, UC_HOOK_INTR, UC_MODE_RISCV32, Uc
 from unicorn import riscv_const as rc
 
+from zskip.core_model import Fault, Machine
 from zskip.core_model.reference import ReferenceFault, ReferenceMachine
 from zskip.isa.encoding import encode
 from zskip.isa.program import load_program
@@ -66,6 +67,11 @@ def test_fault_paths(tmp_path, body: str, kind: str) -> None:
     assert name == kind, str(info.value)
     if isinstance(info.value, ReferenceFault):
         assert f"pc {info.value.pc:#010x}" in str(info.value)
+    # zskip stops the same way (it has no "unsupported": a CSR it lacks is illegal)
+    with pytest.raises(Fault) as core:
+        Machine(program, functional=True).run(10_000)
+    assert type(core.value).__name__ == kind.replace("ReferenceUnsupported",
+                                                     "IllegalInstruction"), str(core.value)
 
 
 def test_exit_write_and_breakpoint(tmp_path) -> None:
