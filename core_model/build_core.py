@@ -69,24 +69,32 @@ int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns);
 const char *zs_counter_name(int i);
 """
 
-ffibuilder = FFI()
-ffibuilder.cdef(CDEF)
-ffibuilder.set_source(
-    "zskip.core_model._core",
-    '#include "zs_core.h"\n',
-    sources=[str(CSRC / "zs_core.c")],
-    include_dirs=[str(CSRC)],
-    depends=[str(p) for p in CSRC.iterdir()] if CSRC.is_dir() else [],
-    # -O2: -O3 and -march=native were no faster for this loop (DESIGN.md)
-    extra_compile_args=["-O2", "-std=gnu11", "-Wall", "-Wno-unused-label",
-                        "-Wno-unused-variable", "-Wno-unused-but-set-variable"],
-)
+def make_builder(absolute_paths: bool) -> FFI:
+    """setuptools wants source paths relative to setup.py (the project root); a direct
+    build compiles in a temporary directory and needs absolute ones."""
+    source = CSRC / "zs_core.c"
+    builder = FFI()
+    builder.cdef(CDEF)
+    builder.set_source(
+        "zskip.core_model._core",
+        '#include "zs_core.h"\n',
+        sources=[str(source if absolute_paths else source.relative_to(HERE.parent))],
+        include_dirs=[str(CSRC if absolute_paths else CSRC.relative_to(HERE.parent))],
+        depends=[str(p) for p in CSRC.iterdir()] if absolute_paths else [],
+        # -O2: -O3 and -march=native were no faster for this loop (DESIGN.md)
+        extra_compile_args=["-O2", "-std=gnu11", "-Wall", "-Wno-unused-label",
+                            "-Wno-unused-variable", "-Wno-unused-but-set-variable"],
+    )
+    return builder
+
+
+ffibuilder = make_builder(absolute_paths=False)   # named in setup.py's cffi_modules
 
 
 def build_in_place() -> Path:
     """Compile the extension and copy it next to this file (editable installs)."""
     with tempfile.TemporaryDirectory() as tmp:
-        built = Path(ffibuilder.compile(tmpdir=tmp, verbose=False))
+        built = Path(make_builder(absolute_paths=True).compile(tmpdir=tmp, verbose=False))
         target = HERE / built.name
         shutil.copy2(built, target)
     return target

@@ -180,7 +180,7 @@ static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
 #define RUN_NAME run_functional
 #define TIMING 0
 #define VERIFY 0
-#include "run_loop.inc"
+#include "run_loop.h"
 #undef RUN_NAME
 #undef TIMING
 #undef VERIFY
@@ -188,7 +188,7 @@ static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
 #define RUN_NAME run_timing
 #define TIMING 1
 #define VERIFY 0
-#include "run_loop.inc"
+#include "run_loop.h"
 #undef RUN_NAME
 #undef TIMING
 #undef VERIFY
@@ -196,7 +196,7 @@ static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
 #define RUN_NAME run_functional_verify
 #define TIMING 0
 #define VERIFY 1
-#include "run_loop.inc"
+#include "run_loop.h"
 #undef RUN_NAME
 #undef TIMING
 #undef VERIFY
@@ -204,7 +204,7 @@ static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
 #define RUN_NAME run_timing_verify
 #define TIMING 1
 #define VERIFY 1
-#include "run_loop.inc"
+#include "run_loop.h"
 #undef RUN_NAME
 #undef TIMING
 #undef VERIFY

@@ -1,6 +1,6 @@
-/* The interpreter loop, compiled once per variant by zs_core.c (as Spike compiles fast
- * and traced variants from the same bodies). Before including, define:
- *   RUN_NAME  the function name
+/* The interpreter loop, a template without include guard: zs_core.c includes it once
+ * per variant (as Spike compiles fast and traced variants from the same bodies). Before
+ * including, define:
  *   TIMING    1: pipeline, cache and stall model; 0: functional (ideal SpRF, no cycles)
  *   VERIFY    1: verify-skips (execute skipped blocks and check them; every instruction
  *             takes the slow path)
