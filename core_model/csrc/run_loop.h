@@ -1,13 +1,15 @@
 /* The interpreter loop, a template without include guard: zs_core.c includes it once
  * per variant (as Spike compiles fast and traced variants from the same bodies). Before
  * including, define:
+ *   RUN_NAME  the function name
  *   TIMING    1: pipeline, cache and stall model; 0: functional (ideal SpRF, no cycles)
  *   VERIFY    1: verify-skips (execute skipped blocks and check them; every instruction
  *             takes the slow path)
  *
- * Threaded dispatch: each predecoded slot holds its handler's address; every handler
- * ends with its own copy of the dispatch. Timing observes each instruction through
- * ISSUE (hazards, EX occupancy, fetch) and through the effect macros the bodies call. */
+ * Threaded dispatch: each predecoded slot holds its handler (as an offset from L_DECODE);
+ * every handler ends with its own copy of the dispatch. Timing observes each
+ * instruction through ISSUE (hazards, EX occupancy, fetch) and through the effect
+ * macros the bodies call. */
 
 static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_insns)
 {
