@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from zskip.isa.errors import ZskipError
@@ -35,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         return module.run(args)
     except ZskipError as exc:
         print(f"zskip {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into `head`: stop quietly, like coreutils
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as exc:   # unreadable input, unwritable output
         print(f"zskip {args.command}: error: {exc.strerror or exc}: "
