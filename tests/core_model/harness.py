@@ -2,7 +2,6 @@
 unicorn reference model with the same layout, then list how their final states differ."""
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -12,12 +11,11 @@ from zskip.core_model.reference import ReferenceMachine
 from zskip.isa.assembler import assemble
 from zskip.isa.program import Program, load_program
 
-from ..conftest import require_tool
+from ..gnu import assemble_and_link, build_c
 
 MAX_INSNS = 2_000_000
 PROGS = Path(__file__).resolve().parents[1] / "progs"
-GCC_FLAGS = ["-march=rv32im", "-mabi=ilp32", "-nostdlib", "-ffreestanding", "-mno-relax",
-             "-static", "-Wall", "-Werror", "-Wl,-Ttext=0x10000"]
+GCC_FLAGS = ["-Wall", "-Werror", "-Wl,-Ttext=0x10000"]
 C_PROGRAMS = sorted(p.stem for p in PROGS.glob("*.c"))
 OPTS = ["-O0", "-O2", "-Os"]
 
@@ -67,17 +65,10 @@ def differences(m: Machine, ref: ReferenceMachine) -> list[str]:
 
 def gcc_build(name: str, opt: str, out: Path) -> Path:
     """tests/progs/<name>.c with the start file, built by GNU GCC for rv32im."""
-    elf = out / f"{name}{opt}.elf"
-    subprocess.run([require_tool("riscv64-unknown-elf-gcc"), *GCC_FLAGS, opt, "-o", str(elf),
-                    str(PROGS / "start.S"), str(PROGS / f"{name}.c"), "-lgcc"], check=True)
-    return elf
+    return build_c([PROGS / "start.S", PROGS / f"{name}.c"], out / f"{name}{opt}.elf",
+                   [*GCC_FLAGS, opt], libs=["-lgcc"])
 
 
 def gnu_program(source: str, out: Path) -> Program:
     """`source` assembled by GNU as and linked by GNU ld (text at 0x10000)."""
-    (out / "p.S").write_text(source)
-    subprocess.run([require_tool("riscv64-unknown-elf-as"), "-march=rv32im", "-mabi=ilp32",
-                    "-o", str(out / "p.o"), str(out / "p.S")], check=True)
-    subprocess.run([require_tool("riscv64-unknown-elf-ld"), "-m", "elf32lriscv",
-                    "-Ttext=0x10000", "-o", str(out / "p.elf"), str(out / "p.o")], check=True)
-    return load_program(out / "p.elf")
+    return load_program(assemble_and_link(source, out, "p", ["-Ttext=0x10000"]))

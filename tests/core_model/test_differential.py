@@ -9,14 +9,11 @@ model itself against qemu-riscv32 on the same programs).
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from zskip.isa.program import load_program
 
-from .harness import (C_PROGRAMS, OPTS, differences, gcc_build, program_of, reference_for,
-                      run_zskip)
+from .harness import C_PROGRAMS, OPTS, differences, program_of, reference_for, run_zskip
 from .randprog import random_program
 
 CHUNKS, PER_CHUNK = 8, 150        # 1200 programs of each kind
@@ -56,12 +53,6 @@ def test_generator_exercises_the_extension() -> None:
         sasa += ref.sasa_skips
         sprf_set += ref.sprf != 1
     assert taken > 100 and sasa > 20 and sprf_set > 10, (taken, sasa, sprf_set)
-
-
-@pytest.fixture(scope="module")
-def gcc_builds(tmp_path_factory) -> dict[tuple[str, str], Path]:
-    out = tmp_path_factory.mktemp("progs")
-    return {(name, opt): gcc_build(name, opt, out) for name in C_PROGRAMS for opt in OPTS}
 
 
 @pytest.mark.parametrize("opt", OPTS)

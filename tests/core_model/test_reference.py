@@ -15,7 +15,7 @@ from zskip.isa.encoding import encode
 from zskip.isa.program import load_program
 
 from ..conftest import require_tool
-from .harness import C_PROGRAMS, OPTS, gcc_build, gnu_program
+from .harness import C_PROGRAMS, OPTS, gnu_program
 
 SIZES = dict(stack_size=0x4000, heap_size=0x1000)
 
@@ -81,12 +81,6 @@ def test_exit_write_and_breakpoint(tmp_path) -> None:
     ref = ReferenceMachine(program, **SIZES)
     ref.run()
     assert (ref.status, ref.output, ref.x[8], ref.exit_code) == ("breakpoint", b"hi\n", 3, None)
-
-
-@pytest.fixture(scope="module")
-def gcc_builds(tmp_path_factory):
-    out = tmp_path_factory.mktemp("progs")
-    return {(name, opt): gcc_build(name, opt, out) for name in C_PROGRAMS for opt in OPTS}
 
 
 @pytest.mark.parametrize("opt", OPTS)

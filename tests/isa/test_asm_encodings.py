@@ -13,7 +13,7 @@ from zskip.isa.assembler.operands import CSR_NAMES, REGISTERS
 from zskip.isa.encoding import decode
 from zskip.isa.table import FIELDS, INSTRUCTIONS, Instruction
 
-from .asm_gnu import gnu_words, section_words
+from tests.gnu import gnu_words, section_words
 
 BASE_ROWS = [r for r in INSTRUCTIONS if r.extension != "xzs"]
 XZS_ROWS = [r for r in INSTRUCTIONS if r.extension == "xzs"]

@@ -10,6 +10,7 @@ import pytest
 from zskip.isa.assembler import AsmError, assemble
 from zskip.isa.errors import ZskipError
 from tests.conftest import require_tool
+from tests.gnu import run_tool
 
 # (source, line, the text the caret must point at, words the message must contain)
 CORPUS = [
@@ -105,7 +106,6 @@ def test_cli_exits_1_without_traceback(tmp_path):
 
 
 def test_cli_writes_elf_and_bin(tmp_path):
-    objdump = require_tool("riscv64-unknown-elf-objdump")
     src = tmp_path / "ok.S"
     src.write_text(".globl _start\n_start:\n  li a0, 42\n  li a7, 93\n  ecall\n"
                    ".data\nvalue: .word 0x11223344\n")
@@ -113,7 +113,7 @@ def test_cli_writes_elf_and_bin(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     elf = tmp_path / "ok.elf"
-    dump = subprocess.run([objdump, "-d", str(elf)], capture_output=True, text=True).stdout
+    dump = run_tool("objdump", "-d", elf)
     assert "li\ta0,42" in dump and "ecall" in dump and "<_start>" in dump
     done = subprocess.run([sys.executable, "-m", "zskip", "asm", str(src), "--format", "bin",
                            "--text-base", "0x2000", "--data-base", "0x3000"],

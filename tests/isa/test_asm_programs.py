@@ -3,14 +3,11 @@ addresses: hand-written source with data, relocations and every section kind, an
 GCC -S -O2 output of a small C program."""
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from zskip.isa.assembler import assemble
-from tests.conftest import require_tool
 
-from .asm_gnu import MARCH, gnu_link
+from tests.gnu import MARCH, link_sections, run_tool
 
 PROGRAM = r"""
     .option norelax
@@ -102,7 +99,7 @@ stack_top:
 
 @pytest.mark.parametrize("data_base", [None, 0x20000])
 def test_whole_program_equals_gnu_as_and_ld(tmp_path, data_base):
-    ref = gnu_link(PROGRAM, tmp_path, 0x10000, data_base)
+    ref = link_sections(PROGRAM, tmp_path, 0x10000, data_base)
     program = assemble(PROGRAM, "program.S", data_base=data_base)
     text, data = program.segments
     assert (text.vaddr, text.flags) == (0x10000, "rx")
@@ -121,7 +118,7 @@ def test_whole_program_equals_gnu_as_and_ld(tmp_path, data_base):
 
 def test_global_pointer_as_gnu_ld_defines_it(tmp_path):
     source = PROGRAM + "\n    .text\n    la gp, __global_pointer$\n"
-    ref = gnu_link(source, tmp_path)
+    ref = link_sections(source, tmp_path)
     program = assemble(source)
     assert program.symbols["__global_pointer$"] == ref["symbols"]["__global_pointer$"]
     assert program.segments[0].data == ref["text"]
@@ -172,16 +169,14 @@ void _start(void) {
 
 
 def test_gcc_O2_output_assembles_like_gnu_as(tmp_path):
-    gcc = require_tool("riscv64-unknown-elf-gcc")
     c_file = tmp_path / "prog.c"
     c_file.write_text(C_PROGRAM)
     asm_file = tmp_path / "prog.s"
-    subprocess.run([gcc, "-S", "-O2", *MARCH[:0], "-march=rv32im", "-mabi=ilp32",
-                    "-mno-relax", "-ffreestanding", "-fno-pic", str(c_file), "-o",
-                    str(asm_file)], check=True)
+    run_tool("gcc", "-S", "-O2", *MARCH, "-mno-relax", "-ffreestanding", "-fno-pic", c_file,
+             "-o", asm_file)
     source = asm_file.read_text()
     assert ".section\t.text.startup" in source and ".rodata" in source
-    ref = gnu_link(source, tmp_path)
+    ref = link_sections(source, tmp_path)
     program = assemble(source, str(asm_file))
     text = program.segments[0]
     assert text.data == ref["text"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zskip.isa.assembler import assemble
 
-from .asm_gnu import gnu_link
+from tests.gnu import link_sections
 
 SOURCE = r"""
     .option norelax
@@ -83,7 +83,7 @@ end_data:
 
 
 def test_syntax_features_equal_gnu_as_and_ld(tmp_path):
-    ref = gnu_link(SOURCE, tmp_path)
+    ref = link_sections(SOURCE, tmp_path)
     program = assemble(SOURCE, "syntax.S")
     text, data = program.segments
     assert text.data == ref["text"]
