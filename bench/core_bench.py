@@ -1,6 +1,6 @@
 """Speed of the zskip core against unicorn, in one process (not a test).
 
-Two long kernels, each run on: zskip with full timing and energy, zskip functional,
+Three long kernels, each run on: zskip with full timing and energy, zskip functional,
 unicorn's JIT with no hooks (it counts nothing), and unicorn with a Python block hook
 counting instructions. MIPS uses zskip's retired-instruction count for every engine
 (the same program takes the same path everywhere). Rounds are paired: every round
@@ -10,9 +10,11 @@ rounds are printed.
   dense : an int8 x int8 -> int32 dense-layer MAC loop over 4 KiB of weights, repeated
           (tight loops, few misses: the easy case for per-block timing);
   calls : a call per element into a small function over a 256 KiB buffer with a
-          4160-byte stride (call/return and cache-miss heavy: the hard case).
+          4160-byte stride (call/return and cache-miss heavy: the hard case);
+  alu   : a tight loop of dependent and independent ALU ops and a counted branch (no
+          memory access: where a JIT is at its best).
 
-Usage: python bench/core_bench.py [--insns 60e6] [--rounds 5] [--kernel dense|calls|all]
+Usage: python bench/core_bench.py [--insns 60e6] [--rounds 5] [--kernel dense|calls|alu|all]
 """
 from __future__ import annotations
 
@@ -117,6 +119,28 @@ buf: .zero 262144
 """
 CALLS_INSNS_PER_REP = 2 + 1024 * (8 + 10 + 2) + 2
 
+ALU = """
+    .text
+    .globl _start
+_start:
+    li    a1, 1
+    li    a2, 0x9e3779b9
+    li    t0, {reps}
+loop:
+    add   a3, a1, a2
+    xor   a4, a3, a1
+    slli  a5, a4, 3
+    add   a1, a5, a2
+    andi  a6, a1, 255
+    addi  t0, t0, -1
+    bnez  t0, loop
+done:
+    li    a0, 0
+    li    a7, 93
+    ecall
+"""
+ALU_INSNS_PER_REP = 7
+
 
 def build(kernel: str, target: int) -> Program:
     if kernel == "dense":
@@ -124,6 +148,9 @@ def build(kernel: str, target: int) -> Program:
         x = ", ".join(str((i * 37) % 256 - 128) for i in range(64))
         w = ", ".join(str((i * 91 + 7) % 256 - 128) for i in range(64 * 64))
         return assemble(DENSE.format(reps=reps, x=x, w=w), filename="dense.S")
+    if kernel == "alu":
+        reps = max(1, int(target) // ALU_INSNS_PER_REP)
+        return assemble(ALU.format(reps=reps), filename="alu.S")
     reps = max(1, int(target) // CALLS_INSNS_PER_REP)
     return assemble(CALLS.format(reps=reps), filename="calls.S")
 
@@ -197,9 +224,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--insns", type=float, default=60e6, help="instructions per run")
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--kernel", choices=["dense", "calls", "all"], default="all")
+    ap.add_argument("--kernel", choices=["dense", "calls", "alu", "all"], default="all")
     args = ap.parse_args()
-    for kernel in ("dense", "calls") if args.kernel == "all" else (args.kernel,):
+    for kernel in ("dense", "calls", "alu") if args.kernel == "all" else (args.kernel,):
         bench(kernel, args.insns, args.rounds)
 
 
