@@ -6,4 +6,9 @@ reaching the top is a bug in zskip and keeps its traceback.
 
 
 class ZskipError(Exception):
-    """An error caused by the user's input, reported without a traceback."""
+    """An error caused by the user's input, reported without a traceback.
+
+    `located` errors already begin with `file:line:col: error:` (compiler style) and
+    are printed as they are; the others get a `zskip CMD: error:` prefix."""
+
+    located = False

@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return module.run(args)
     except ZskipError as exc:
-        print(f"zskip {args.command}: {exc}", file=sys.stderr)
+        prefix = "" if exc.located else f"zskip {args.command}: error: "
+        print(f"{prefix}{exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into `head`: stop quietly, like coreutils
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

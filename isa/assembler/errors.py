@@ -9,6 +9,8 @@ class AsmError(ZskipError):
     caret under the column; `more` holds further errors of the same kind (undefined
     symbols are reported together), each a (line, column, message, source_line)."""
 
+    located = True
+
     def __init__(self, filename: str, line: int, column: int, message: str,
                  source_line: str = "",
                  more: tuple[tuple[str, int, int, str, str], ...] = ()):
