@@ -13,6 +13,7 @@ from zskip.isa.errors import ZskipError
 from zskip.isa.program import Program
 
 from .programs import load_any
+from .progress import RunProgress
 
 
 class MismatchError(ZskipError):
@@ -40,7 +41,11 @@ class Outcome:
 def _run(path: str, config, **kwargs) -> Outcome:
     program = load_any(path)
     machine = Machine(program, config, **kwargs)
-    return Outcome(program, machine, machine.run())
+    progress = RunProgress(f"running {path}")
+    try:
+        return Outcome(program, machine, machine.run(progress=progress))
+    finally:
+        progress.done()
 
 
 def data_objects(outcome: Outcome) -> dict[str, bytes]:

@@ -15,6 +15,7 @@ from zskip.core_model import Machine, load_config
 from zskip.isa.errors import ZskipError
 
 from .programs import load_any
+from .progress import RunProgress
 
 
 def _count(text: str) -> int:
@@ -50,9 +51,11 @@ def run(args: argparse.Namespace) -> int:
     program = load_any(args.file)
     machine = Machine(program, load_config(args.config), functional=args.functional,
                       verify_skips=args.verify_skips)
+    progress = RunProgress(f"running {args.file.name}")
     try:
-        stats = machine.run(args.max_insns)
+        stats = machine.run(args.max_insns, progress)
     finally:
+        progress.done()
         sys.stdout.buffer.write(machine.output)
         sys.stdout.flush()
     if args.stats:

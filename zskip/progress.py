@@ -1,0 +1,31 @@
+"""A progress line on stderr for long runs (only when stderr is a terminal)."""
+from __future__ import annotations
+
+import sys
+import time
+
+
+class RunProgress:
+    """Callable given to Machine.run: shows retired instructions and the rate, at most
+    every `interval` seconds, after the run has lasted `delay` seconds."""
+
+    def __init__(self, label: str, delay: float = 1.0, interval: float = 0.5):
+        self.label, self.delay, self.interval = label, delay, interval
+        self.enabled = sys.stderr.isatty()
+        self.start = self.last = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, retired: int) -> None:
+        now = time.perf_counter()
+        if not self.enabled or now - self.start < self.delay or now - self.last < self.interval:
+            return
+        self.last, self.shown = now, True
+        mips = retired / (now - self.start) / 1e6
+        sys.stderr.write(f"\r{self.label}: {retired / 1e6:,.1f} M instructions, "
+                         f"{mips:,.0f} MIPS ")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
