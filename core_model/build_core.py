@@ -51,6 +51,7 @@ typedef struct {
     uint64_t sprf;
     uint32_t mem_base, mem_size;
     uint32_t functional, verify;
+    uint32_t per_instruction;
     int32_t exit_code;
     uint32_t fault_pc, fault_word, fault_addr, fault_has_word, fault_is_store;
     uint32_t out_fd, out_addr, out_len;

@@ -54,10 +54,14 @@ class Machine:
     """A program loaded into the core, ready to run."""
 
     def __init__(self, program: Program, config: CoreConfig | str | Path | None = None, *,
-                 functional: bool = False, verify_skips: bool = False):
+                 functional: bool = False, verify_skips: bool = False,
+                 per_instruction: bool = False):
+        """per_instruction: never use the block loop (every instruction through the
+        exact per-instruction model; same results, slower: for tests of the fast path)."""
         self.program = program
         self.config = config if isinstance(config, CoreConfig) else load_config(config)
         self.functional, self.verify_skips = functional, verify_skips
+        self.per_instruction = per_instruction
         self.energy_table: EnergyTable = load_energy_table(self.config.energy_table)
         self.mem_base, size, self.stack_top = memory_layout(program, self.config.stack_size,
                                                                 self.config.heap_size)
@@ -76,6 +80,7 @@ class Machine:
         st, cfg = self._st, self.config
         st.mem_base, st.mem_size = self.mem_base, self.memory.size
         st.functional, st.verify = int(self.functional), int(self.verify_skips)
+        st.per_instruction = int(self.per_instruction)
         st.sasa_entries = cfg.sasa_entries
         p, tm = cfg.pipeline, st.tm
         tm.stages, tm.decode_stage, tm.execute_stage = p.stages, p.decode_stage, p.execute_stage
@@ -176,6 +181,9 @@ class Machine:
         }.get(status, "")
         return cls(int(st.fault_pc), word, addr if status != lib.ZS_ILLEGAL_INSTRUCTION
                    else None, detail)
+
+    def _counters_by_name(self) -> dict[str, int]:
+        return dict(zip(COUNTER_NAMES, (int(v) for v in self._counters)))
 
     @property
     def stats(self) -> Stats:

@@ -5,6 +5,12 @@
  *   TIMING    1: pipeline, cache and stall model; 0: functional (ideal SpRF, no cycles)
  *   VERIFY    1: verify-skips (execute skipped blocks and check them; every instruction
  *             takes the slow path)
+ *   BLOCKS    1: the block loop: checks and counting only where a block ends, timing
+ *             per block (zs_core.c: build_block, run_static, replay_block); it returns
+ *             ZS_SWITCH where it cannot go on (a block not seen before, SASA entries,
+ *             the instruction limit near, a block without a static schedule).
+ *             0: the per-instruction loop, the exact reference: every instruction is
+ *             timed through ISSUE; it returns ZS_SWITCH where the block loop can go on.
  *
  * Threaded dispatch: each predecoded slot holds its handler (as an offset from L_DECODE);
  * every handler ends with its own copy of the dispatch. Timing observes each
@@ -14,30 +20,43 @@
 static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_insns)
 {
 /* Handlers as offsets from L_DECODE, so a zeroed slot means "not decoded yet": no
- * initialisation pass over the slots, and fence.i just clears them. */
+ * initialisation pass over the slots, and fence.i just clears them. The block loop and
+ * the per-instruction loop each keep their own (h[BLOCKS]). */
 #define ZS_HANDLER_OFFSET(ID, ...) (int32_t)(&&L_##ID - &&L_DECODE),
-    static const int32_t handlers[ZS_NUM_INSNS] = { ZS_INSN_LIST(ZS_HANDLER_OFFSET) };
+    static const int32_t handlers[ZS_NUM_HANDLERS] = {
+        ZS_INSN_LIST(ZS_HANDLER_OFFSET)
+        [ZS_ID_ILLEGAL] = (int32_t)(&&L_ILLEGAL - &&L_DECODE),
+        [ZS_ID_FETCH_END] = (int32_t)(&&L_FETCH_END - &&L_DECODE),
+    };
 #undef ZS_HANDLER_OFFSET
     uint32_t *const x = st->x;
     const uint32_t base = st->mem_base, size = st->mem_size;
-    const uint64_t instret0 = st->counters[ZC_INSTRET];
+    const uint64_t instret0 = st->instret0;
     uint64_t sprf = st->sprf;
-    uint64_t n = 0, limit;        /* dispatched in this call; slow path when n reaches limit */
+    /* n: dispatched in this zs_run call (the block loop counts a block when it enters
+     * it); the per-instruction loop takes its slow path when n reaches limit */
+    uint64_t n = st->run_n, limit;
     int slow, status = ZS_RUNNING;
     zs_slot *s, *ns;
+    zs_slot *bs;                  /* where the running block was entered (NULL: unknown) */
     /* pending SASA skip: after the slot sasa_after - 1 falls through, skip sasa_len */
     zs_slot *sasa_after = NULL;
     uint32_t sasa_len = 0;
 #if TIMING
     const zs_timing *const tm = &st->tm;
+    zs_pipe pipe = { .next_ex = st->next_ex, .max_ready = st->max_ready,
+                     .fetch_line = st->last_fetch_line, .real_icache = 1,
+                     .ready = st->ready, .ready_cause = st->ready_cause,
+                     .ctr = st->counters };
     uint64_t *const ready = st->ready;
-    uint64_t next_ex = st->next_ex, t = 0;
-    uint32_t fetch_line = st->last_fetch_line;
-    const uint32_t line_shift = st->icache.line_shift;
+#endif
+#if BLOCKS && TIMING
+    zs_block *blk = NULL;         /* the running block's static schedule */
+    int dynamic = 0;              /* a data access in it did not hit */
+    const uint32_t dhit = st->dcache.hit_latency - 1;
 #endif
 
     if (!st->slots_ready) {
-        slots[size / 4].h = (int32_t)(&&L_FETCH_END - &&L_DECODE);  /* flow off the end */
         st->slots_ready = 1;
         st->decoded_lo = size / 4;
         st->decoded_hi = 0;
@@ -48,6 +67,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         goto out;
     }
     s = slots + ((st->pc - base) >> 2);
+    bs = s;
 
 #define PC_OF(slot)  (base + ((uint32_t)((slot) - slots) << 2))
 #define PC           PC_OF(s)
@@ -86,14 +106,18 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 /* ---- memory: every access bounds-checked; misaligned accesses fault ---- */
 #if TIMING
+#define DCACHE_ACCESS(addr, write) cache_access(&st->dcache, tm, st->counters, (addr), \
+                                                (write), ZC_DCACHE_MISSES, ZC_DCACHE_WRITEBACKS)
+#if BLOCKS
+/* the block's timing comes at its end: remember the stall */
 #define DCACHE(addr, write) do { \
-        uint32_t stall_ = cache_access(&st->dcache, tm, st->counters, (addr), (write), \
-                                       ZC_DCACHE_MISSES, ZC_DCACHE_WRITEBACKS); \
-        if (stall_) { \
-            next_ex += stall_; ready[s->rd] += (write) ? 0 : stall_; \
-            st->counters[ZC_STALL_DCACHE] += stall_; \
-        } \
+        uint32_t stall_ = DCACHE_ACCESS(addr, write); \
+        st->dstall[s - bs] = stall_; \
+        dynamic |= stall_ != dhit; \
     } while (0)
+#else
+#define DCACHE(addr, write) pipe_dcache(&pipe, DCACHE_ACCESS(addr, write), !(write), s->rd)
+#endif
 #else
 #define DCACHE(addr, write) ((void)0)
 #endif
@@ -139,28 +163,25 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
                            ? slots + (((addr) - base) >> 2) : NULL)
 /* A jump to a target outside memory (or misaligned) retires; the fetch there faults. */
 #define FETCH_FAULT(addr) do { \
-        st->fault_addr = st->pc = (addr); status = ZS_FETCH_FAULT; goto out; \
+        st->fault_addr = st->pc = (addr); status = ZS_FETCH_FAULT; goto fetch_fault; \
     } while (0)
 #define GO_STATIC() do { \
-        ns = s->target; \
-        if (__builtin_expect(ns == NULL, 0)) FETCH_FAULT(PC + (uint32_t)IMM); \
+        if (__builtin_expect(s->target == NO_TARGET, 0)) FETCH_FAULT(PC + (uint32_t)IMM); \
+        ns = slots + s->target; \
     } while (0)
-#if TIMING
-#define REDIRECT(stage, counter) do { \
-        next_ex += (stage) - 1; st->counters[counter] += (stage) - 1; \
-    } while (0)
+#if TIMING && BLOCKS
+/* the block's end: its outcome selects the static schedule */
+#define BRANCH(cond)  do { taken = (cond); if (taken) GO_STATIC(); } while (0)
+#define JUMP()        do { GO_STATIC(); taken = 1; } while (0)
+#define JALR_COST()   (taken = 1)
+#elif TIMING
 #define BRANCH(cond) do { \
-        int taken_ = (cond), predicted_ = tm->btfn && IMM < 0; \
+        int taken_ = (cond); \
         if (taken_) { st->counters[ZC_BRANCHES_TAKEN]++; GO_STATIC(); } \
-        if (taken_ != predicted_) { \
-            st->counters[ZC_MISPREDICTIONS]++; \
-            REDIRECT(tm->execute_stage, ZC_STALL_BRANCH_MISPREDICT); \
-        } else if (taken_) { \
-            REDIRECT(tm->decode_stage, ZC_STALL_TAKEN_BRANCH); \
-        } \
+        pipe_branch(st, &pipe, taken_, IMM); \
     } while (0)
-#define JUMP()        do { GO_STATIC(); REDIRECT(tm->decode_stage, ZC_STALL_JUMP); } while (0)
-#define JALR_COST()   REDIRECT(tm->execute_stage, ZC_STALL_JUMP)
+#define JUMP() do { GO_STATIC(); pipe_redirect(&pipe, tm->decode_stage, ZC_STALL_JUMP); } while (0)
+#define JALR_COST()   pipe_redirect(&pipe, tm->execute_stage, ZC_STALL_JUMP)
 #else
 #define BRANCH(cond)  do { if (cond) GO_STATIC(); } while (0)
 #define JUMP()        GO_STATIC()
@@ -190,12 +211,13 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (want_ && !got_) { st->counters[ZC_SKIPS_LOST]++; } (void)ideal_;
 
 #if TIMING
-/* skip-branches decide in ID; SASA at the fetch of the trigger */
-#define SKIP_DECISION_CYCLE (t - (tm->execute_stage - tm->decode_stage))
-#define FETCH_DECISION_CYCLE (next_ex - (tm->execute_stage - 1))
+/* skip-branches decide in ID; SASA at the fetch of the trigger (the block loop has no
+ * blocks ending in a skip-branch when timing, and no SASA entries) */
+#define SKIP_DECISION_CYCLE (pipe.t - (tm->execute_stage - tm->decode_stage))
+#define FETCH_DECISION_CYCLE (pipe.next_ex - (tm->execute_stage - 1))
 #define SKIP_PENALTY(taken) do { \
         uint32_t p_ = (taken) ? tm->skip_taken_penalty : tm->skip_not_taken_penalty; \
-        next_ex += p_; st->counters[ZC_STALL_SKIP] += p_; \
+        pipe.next_ex += p_; st->counters[ZC_STALL_SKIP] += p_; \
     } while (0)
 #else
 #define SKIP_DECISION_CYCLE 0
@@ -220,14 +242,22 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         SKIP_PENALTY(got_ && ns != s + 1); \
     } while (0)
 
+#if BLOCKS
+/* a SASA entry: continue in the per-instruction loop (limit 0: at the next block) */
+#define SASA_WRITE(is_and) do { \
+        sasa_write(st, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM); \
+        if (st->sasa_valid) limit = 0; \
+    } while (0)
+#else
 #define SASA_WRITE(is_and) do { \
         sasa_write(st, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM); \
         UPDATE_SLOW(); \
     } while (0)
+#endif
 
 /* ---- system ---- */
 #if TIMING
-#define CYCLE_NOW t
+#define CYCLE_NOW pipe.t
 #else
 #define CYCLE_NOW (instret0 + n - 1)
 #endif
@@ -252,38 +282,16 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         STOP(ZS_OUTPUT); \
     } while (0)
 
-#define FLUSH_DECODED() do { \
-        fold_counts(st, slots); \
-        for (uint32_t i_ = st->decoded_lo; i_ <= st->decoded_hi && i_ < size / 4; i_++) \
-            slots[i_].h = 0; \
-    } while (0)
+#define FLUSH_DECODED() flush_decoded(st, slots)
 
 /* ---- timing of one instruction: fetch, operand hazards, EX occupancy ---- */
-#if TIMING
-#define HAZARD(r) do { \
-        uint64_t r_ = ready[r]; \
-        if (r_ > t) { st->counters[st->ready_cause[r]] += r_ - t; t = r_; } \
-    } while (0)
+#if TIMING && !BLOCKS
 #define ISSUE(OPC, R1, R2, RDR, WRD) do { \
-        t = next_ex; \
-        uint32_t line_ = PC >> line_shift; \
-        if (__builtin_expect(line_ != fetch_line, 0)) { \
-            uint32_t stall_ = cache_access(&st->icache, tm, st->counters, PC, 0, \
-                                           ZC_ICACHE_MISSES, ZC_ICACHE_MISSES); \
-            fetch_line = line_; \
-            t += stall_; st->counters[ZC_STALL_ICACHE] += stall_; \
-        } \
-        if (R1) HAZARD(s->rs1); \
-        if (R2) HAZARD(s->rs2); \
-        if (RDR) HAZARD(s->rd); \
-        uint32_t occ_ = tm->occupancy[OPC]; \
-        if (OPC == OPC_DIV && tm->div_data_dependent) occ_ += div_bits(x[s->rs1]); \
-        next_ex = t + occ_; \
-        if (occ_ > 1) st->counters[st->tm_cause[OPC]] += occ_ - 1; \
-        if (WRD) { \
-            ready[s->rd] = t + occ_ + st->tm_result[OPC]; \
-            st->ready_cause[s->rd] = st->tm_cause[OPC]; \
-        } \
+        pipe_fetch(st, &pipe, PC); \
+        if (R1) pipe_hazard(&pipe, s->rs1); \
+        if (R2) pipe_hazard(&pipe, s->rs2); \
+        if (RDR) pipe_hazard(&pipe, s->rd); \
+        pipe_execute(st, &pipe, OPC, WRD, s->rd, x[s->rs1]); \
     } while (0)
 #else
 #define ISSUE(OPC, R1, R2, RDR, WRD) ((void)0)
@@ -301,42 +309,111 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define VERIFY_READS(OPC, R1, R2, RDR) ((void)0)
 #endif
 
+/* ---- dispatch ---- */
+#define SWITCH_TO(slot) do { \
+        st->pc = PC_OF(slot); status = ZS_SWITCH; goto out; \
+    } while (0)
+#if BLOCKS
+/* within a block: nothing but the jump */
+#define NEXT() do { s = ns; goto *(&&L_DECODE + s->h[BLOCKS]); } while (0)
+#if TIMING
+/* Its timing when a block ends: static unless something dynamic happened. */
+#define END_BLOCK() do { \
+        if (__builtin_expect(!dynamic && pipe.max_ready <= pipe.next_ex && \
+                             st->icache.fills == blk->igen, 1)) \
+            run_static(st, &pipe, blk, taken); \
+        else \
+            replay_block(st, &pipe, blk, bs, PC_OF(bs), bs->blen, taken); \
+    } while (0)
+/* Enter the block at ns: it must be known, fit the limit and have a static schedule
+ * (built on its first entry here). */
+#define ENTER_BLOCK() do { \
+        if (__builtin_expect(!ns->blen || n + ns->blen > limit, 0)) SWITCH_TO(ns); \
+        if (__builtin_expect(ns->blk == 0, 0)) ns->blk = build_block(st, ns, PC_OF(ns)); \
+        if (__builtin_expect(ns->blk == NO_BLOCK, 0)) SWITCH_TO(ns); \
+        blk = &st->blocks[ns->blk]; \
+        dynamic = 0; \
+        n += ns->blen; ns->count++; bs = ns; \
+        NEXT(); \
+    } while (0)
+#else
+#define END_BLOCK() ((void)0)
+#define ENTER_BLOCK() do { \
+        if (__builtin_expect(!ns->blen || n + ns->blen > limit, 0)) SWITCH_TO(ns); \
+        n += ns->blen; ns->count++; bs = ns; \
+        NEXT(); \
+    } while (0)
+#endif
+#define FALL_THROUGH() NEXT()
+#define END_AND_DISPATCH() do { END_BLOCK(); ENTER_BLOCK(); } while (0)
+#define LEARN_BLOCK() ((void)0)
+#else
 #define DISPATCH() do { \
         s = ns; \
         if (__builtin_expect(n >= limit, 0)) goto slow_path; \
-        n++; s->count++; \
-        goto *(&&L_DECODE + s->h); \
+        n++; \
+        goto *(&&L_DECODE + s->h[BLOCKS]); \
     } while (0)
+#define FALL_THROUGH() DISPATCH()
+/* A terminator: its block's length is known now (it starts at bs); the next block
+ * starts at ns. Where the block loop can take ns, switch to it. */
+#define LEARN_BLOCK() do { \
+        if (bs && s - bs < 0xFFFF) bs->blen = (uint16_t)(s - bs + 1); \
+    } while (0)
+#define BLOCK_LOOP_CAN_TAKE(slot) \
+        (!VERIFY && !slow && !st->per_instruction && (slot)->blen && \
+         (!TIMING || (slot)->blk != NO_BLOCK))
+#define END_AND_DISPATCH() do { \
+        if (BLOCK_LOOP_CAN_TAKE(ns)) SWITCH_TO(ns); \
+        ns->count++; bs = ns; \
+        DISPATCH(); \
+    } while (0)
+#endif
 
 #define ZS_HANDLER(ID, NAME, MATCH, MASK, OPC, R1, R2, RDR, WRD, IMMF) \
     L_##ID: \
         ISSUE(OPC, R1, R2, RDR, WRD); \
         VERIFY_READS(OPC, R1, R2, RDR); \
+        if (ZS_TERMINATOR(OPC)) LEARN_BLOCK(); \
         ns = s + 1; \
         { BODY_##ID; } \
-        DISPATCH();
+        if (ZS_TERMINATOR(OPC)) END_AND_DISPATCH(); \
+        FALL_THROUGH();
 
+#if BLOCKS
+    limit = max_insns;
+#if TIMING
+    int taken = 0;
+#endif
+    ns = s;
+    ENTER_BLOCK();
+#else
     UPDATE_SLOW();
+    s->count++;
     ns = s;
     DISPATCH();
+#endif
 
     ZS_INSN_LIST(ZS_HANDLER)
 
 L_DECODE: {
         uint32_t idx = (uint32_t)(s - slots);
-        uint32_t word;
-        memcpy(&word, mem + idx * 4, 4);
-        int id = decode_slot(s, word);
-        if (id < 0) {
-            s->h = (int32_t)(&&L_ILLEGAL - &&L_DECODE);
-        } else {
-            s->target = s->opc == OPC_BRANCH || s->opc == OPC_SKIP || id == ZS_ID_JAL
-                        ? TARGET_SLOT(PC + (uint32_t)s->imm) : NULL;
-            s->h = handlers[id];
-            if (idx < st->decoded_lo) st->decoded_lo = idx;
-            if (idx > st->decoded_hi) st->decoded_hi = idx;
+        if (!s->h[!BLOCKS]) {        /* not decoded by the other loop either */
+            uint32_t word;
+            int id = idx == size / 4 ? -1 : (memcpy(&word, mem + idx * 4, 4),
+                                             decode_slot(s, word));
+            if (id < 0) {
+                s->id = idx == size / 4 ? ZS_ID_FETCH_END : ZS_ID_ILLEGAL;
+            } else {
+                zs_slot *t_ = s->opc == OPC_BRANCH || s->opc == OPC_SKIP || id == ZS_ID_JAL
+                              ? TARGET_SLOT(PC + (uint32_t)s->imm) : NULL;
+                s->target = t_ ? (uint32_t)(t_ - slots) : NO_TARGET;
+                if (idx < st->decoded_lo) st->decoded_lo = idx;
+                if (idx > st->decoded_hi) st->decoded_hi = idx;
+            }
         }
-        goto *(&&L_DECODE + s->h);
+        s->h[BLOCKS] = handlers[s->id];
+        goto *(&&L_DECODE + s->h[BLOCKS]);
     }
 L_ILLEGAL:
     FAULT(ZS_ILLEGAL_INSTRUCTION);
@@ -345,6 +422,7 @@ L_FETCH_END:
 
 slow_path:
     if (n >= max_insns) {
+        s->count--;                  /* reached, not executed */
         st->pc = PC;
         goto out;
     }
@@ -366,7 +444,10 @@ slow_path:
         uint32_t len = sasa_len;
         sasa_after = NULL;
         if (fell_through && !VERIFY_INSTEAD(PC + 4 * len)) {
+            s->count--;
             s += len;
+            s->count++;
+            bs = NULL;               /* not a straight block */
             st->counters[ZC_SKIPPED_INSNS] += len;
             UPDATE_SLOW();
             goto slow_path;
@@ -391,30 +472,45 @@ slow_path:
     }
     UPDATE_SLOW();
     limit = slow ? n + 1 : max_insns;
-    n++; s->count++;
-    goto *(&&L_DECODE + s->h);
+    n++;
+    goto *(&&L_DECODE + s->h[BLOCKS]);
 
 fault:
     /* the faulting instruction does not retire */
-    n--; s->count--;
+#if BLOCKS
+#if TIMING
+    replay_block(st, &pipe, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1, END_ABORTED);
+#endif
+    n -= bs->blen - (uint32_t)(s - bs);
+#else
+    n--;
+#endif
+    s->count--;
     st->pc = PC;
+    goto out;
+fetch_fault:
+    /* a jump out of memory retires; the fetch at its target faults */
+#if BLOCKS && TIMING
+    replay_block(st, &pipe, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1, END_ABORTED);
+#endif
     goto out;
 stop:
     st->pc = PC_OF(ns);
 out:
     st->sprf = sprf | 1;
-    if (status >= ZS_ILLEGAL_INSTRUCTION) {
+    if (status >= ZS_ILLEGAL_INSTRUCTION && status != ZS_SWITCH) {
         uint32_t off = st->pc - base;
         st->fault_pc = st->pc;
         st->fault_has_word = off < size && !(off & 3);
         if (st->fault_has_word) memcpy(&st->fault_word, mem + off, 4);
     }
 #if TIMING
-    st->next_ex = next_ex;
-    st->last_fetch_line = fetch_line;
-    st->counters[ZC_CYCLES] = next_ex + tm->stages - tm->execute_stage;
+    st->next_ex = pipe.next_ex;
+    st->max_ready = pipe.max_ready;
+    st->last_fetch_line = pipe.fetch_line;
+    st->counters[ZC_CYCLES] = pipe.next_ex + tm->stages - tm->execute_stage;
 #endif
-    fold_counts(st, slots);
+    st->run_n = n;
     return status;
 
 #undef PC_OF
@@ -435,6 +531,7 @@ out:
 #undef WRITE_RD
 #undef WRITE_RD_ZD
 #undef DCACHE
+#undef DCACHE_ACCESS
 #undef CHECK_ACCESS
 #undef LOADN
 #undef LOAD8
@@ -447,7 +544,6 @@ out:
 #undef STORE32
 #undef TARGET_SLOT
 #undef GO_STATIC
-#undef REDIRECT
 #undef BRANCH
 #undef JUMP
 #undef JALR_COST
@@ -469,9 +565,16 @@ out:
 #undef ECALL_CHECK
 #undef ECALL
 #undef FLUSH_DECODED
-#undef HAZARD
 #undef ISSUE
 #undef VERIFY_READS
+#undef SWITCH_TO
+#undef NEXT
+#undef END_BLOCK
+#undef ENTER_BLOCK
+#undef FALL_THROUGH
+#undef END_AND_DISPATCH
+#undef LEARN_BLOCK
+#undef BLOCK_LOOP_CAN_TAKE
 #undef DISPATCH
 #undef ZS_HANDLER
 }

@@ -20,21 +20,50 @@ enum {
 #undef ZS_ID_ENUM
 };
 
-static const uint8_t writes_rd[ZS_NUM_INSNS] = {
+/* Operand use of each row, for the block precompute and replay. */
+#define ZS_OPERAND_TABLE(name, FIELD) \
+    static const uint8_t name[ZS_NUM_INSNS] = { ZS_INSN_LIST(FIELD) };
+#define ZS_R1(ID, NAME, MATCH, MASK, OPC, R1, R2, RDR, WRD, IMMF) R1,
+#define ZS_R2(ID, NAME, MATCH, MASK, OPC, R1, R2, RDR, WRD, IMMF) R2,
+#define ZS_RDR(ID, NAME, MATCH, MASK, OPC, R1, R2, RDR, WRD, IMMF) RDR,
 #define ZS_WRD(ID, NAME, MATCH, MASK, OPC, R1, R2, RDR, WRD, IMMF) WRD,
-    ZS_INSN_LIST(ZS_WRD)
+ZS_OPERAND_TABLE(reads_rs1, ZS_R1)
+ZS_OPERAND_TABLE(reads_rs2, ZS_R2)
+ZS_OPERAND_TABLE(reads_rd, ZS_RDR)
+ZS_OPERAND_TABLE(writes_rd, ZS_WRD)
+#undef ZS_R1
+#undef ZS_R2
+#undef ZS_RDR
 #undef ZS_WRD
-};
+#undef ZS_OPERAND_TABLE
 
+/* A basic block here runs from the slot control entered at through the first
+ * instruction that is not ALU, MUL, DIV, LOAD, LOAD_ZD or STORE (its terminator). */
+#define ZS_TERMINATOR(OPC) \
+    ((OPC) != OPC_ALU && (OPC) != OPC_MUL && (OPC) != OPC_DIV && (OPC) != OPC_LOAD && \
+     (OPC) != OPC_LOAD_ZD && (OPC) != OPC_STORE)
+
+/* Execution counts are kept per block entry, not per instruction: `count` goes up when
+ * control enters the slot other than by falling through from a non-terminator (a
+ * taken or not-taken branch, a jump, the start of a run, a skip) and down for a slot
+ * that was reached but not executed (a fault, the instruction limit, a SASA skip).
+ * fold_counts() sums them along each block. */
 struct zs_slot {
-    zs_slot *target;        /* static branch/jal/skip target, NULL if outside memory */
-    int32_t h;              /* handler label - L_DECODE: 0 until decoded */
+    uint32_t target;        /* static branch/jal/skip target slot, NO_TARGET: outside memory */
+    int32_t h[2];           /* handler label - L_DECODE (per-instruction, block loop): 0
+                             * until decoded */
     int32_t imm;
-    uint32_t count;         /* executions since the last fold */
+    uint32_t count;         /* block entries since the last fold (see above) */
     uint8_t rd, rs1, rs2, opc;   /* rd is 32 (the sink) when an instruction writes x0 */
-    uint16_t id, pad16;
-    uint32_t pad32;
+    uint16_t id;
+    uint16_t blen;          /* length of the block entered here; 0: not known yet */
+    uint32_t blk;           /* its timing (st->blocks index); 0: not built, NO_BLOCK */
 };
+#define NO_BLOCK UINT32_MAX
+#define NO_TARGET UINT32_MAX
+
+/* Handlers beyond the table's rows: an undecodable word, the slot past memory's end. */
+enum { ZS_ID_ILLEGAL = ZS_NUM_INSNS, ZS_ID_FETCH_END, ZS_NUM_HANDLERS };
 _Static_assert(sizeof(zs_slot) == ZS_SLOT_SIZE, "predecoded slot is 32 bytes");
 
 static const char *const counter_names[] = {
@@ -89,17 +118,44 @@ static int decode_slot(zs_slot *s, uint32_t word)
     return id;
 }
 
-/* Move per-slot execution counts into the per-instruction totals. */
+/* Move block entry counts into the per-instruction totals, and the runs of blocks on
+ * their static schedule into the timing counters. */
 static void fold_counts(zs_state *st, zs_slot *slots)
 {
+    uint32_t carry = 0;      /* executions falling through into slot i (wraps: see count) */
     for (uint32_t i = st->decoded_lo; i <= st->decoded_hi; i++) {
         zs_slot *s = &slots[i];
-        if (!s->count) continue;
-        st->insn_counts[s->id] += s->count;
-        st->counters[ZC_INSTRET] += s->count;
-        if (writes_rd[s->id] && s->rd != 32) st->counters[ZC_RF_WRITES] += s->count;
+        carry += s->count;
         s->count = 0;
+        if (carry && s->id < ZS_NUM_INSNS) {
+            st->insn_counts[s->id] += carry;
+            st->counters[ZC_INSTRET] += carry;
+            if (writes_rd[s->id] && s->rd != 32) st->counters[ZC_RF_WRITES] += carry;
+        }
+        if (ZS_TERMINATOR(s->opc)) carry = 0;
     }
+    for (uint32_t b = 1; b <= st->nblocks; b++) {
+        zs_block *k = &st->blocks[b];
+        for (int o = 0; o < 2; o++) {
+            if (!k->runs[o]) continue;
+            for (int c = 0; c < ZS_BLOCK_CTRS; c++)
+                st->counters[ZS_BLOCK_CTR_FIRST + c] += k->runs[o] * k->ctr[o][c];
+            k->runs[o] = 0;
+        }
+    }
+}
+
+/* fence.i: every slot decodes again, every block is learned again. */
+static void flush_decoded(zs_state *st, zs_slot *slots)
+{
+    uint32_t size = st->mem_size;
+    fold_counts(st, slots);
+    for (uint32_t i = st->decoded_lo; i <= st->decoded_hi && i < size / 4; i++) {
+        slots[i].h[0] = slots[i].h[1] = 0;
+        slots[i].blen = 0;
+        slots[i].blk = 0;
+    }
+    st->nblocks = 0;
 }
 
 /* Set-associative, LRU, write-back + write-allocate. Returns the stall in cycles:
@@ -116,6 +172,7 @@ static inline uint32_t cache_access(zs_cache *c, const zs_timing *tm, uint64_t *
         if (c->valid[i] && c->tag[i] == line) {
             c->lru[i] = c->stamp;
             c->dirty[i] |= (uint8_t)write;
+            c->last = i;
             return c->hit_latency - 1;
         }
         if (!c->valid[i] ? c->valid[victim] : (c->valid[victim] && c->lru[i] < c->lru[victim]))
@@ -133,6 +190,8 @@ static inline uint32_t cache_access(zs_cache *c, const zs_timing *tm, uint64_t *
     c->valid[victim] = 1;
     c->dirty[victim] = (uint8_t)write;
     c->lru[victim] = c->stamp;
+    c->last = victim;
+    c->fills++;
     return stall;
 }
 
@@ -142,6 +201,97 @@ static inline uint32_t div_bits(uint32_t dividend)
 {
     uint32_t mag = (int32_t)dividend < 0 ? 0u - dividend : dividend;
     return mag ? 32 - (uint32_t)__builtin_clz(mag) : 0;
+}
+
+
+/* ---- the pipeline model, one instruction at a time ----
+ * The only definition of the timing: the per-instruction loop calls it through ISSUE
+ * and the effect macros, the block precompute runs it once per block on an idle
+ * pipeline, and the replay runs it over a block execution that saw a dynamic event. */
+typedef struct {
+    uint64_t next_ex;        /* earliest EX start of the next instruction */
+    uint64_t t;              /* EX start of the current one */
+    uint64_t max_ready;
+    uint32_t fetch_line;
+    int real_icache;         /* 0: every fetch hits (the block precompute) */
+    uint64_t *ready;
+    uint8_t *ready_cause;
+    uint64_t *ctr;
+} zs_pipe;
+
+static inline void pipe_set_ready(zs_pipe *p, uint32_t r, uint64_t when)
+{
+    p->ready[r] = when;
+    if (when > p->max_ready) p->max_ready = when;
+}
+
+/* IF: the I-cache is looked up when fetch moves to another line. */
+static inline void pipe_fetch(zs_state *st, zs_pipe *p, uint32_t pc)
+{
+    p->t = p->next_ex;
+    uint32_t line = pc >> st->icache.line_shift;
+    if (__builtin_expect(line != p->fetch_line, 0)) {
+        uint32_t stall = p->real_icache
+            ? cache_access(&st->icache, &st->tm, p->ctr, pc, 0, ZC_ICACHE_MISSES,
+                           ZC_ICACHE_MISSES)
+            : st->icache.hit_latency - 1;
+        p->fetch_line = line;
+        p->t += stall;
+        p->ctr[ZC_STALL_ICACHE] += stall;
+    }
+}
+
+/* ID: wait for a source register, charged to the producer's cause. */
+static inline void pipe_hazard(zs_pipe *p, uint32_t r)
+{
+    uint64_t ready = p->ready[r];
+    if (ready > p->t) {
+        p->ctr[p->ready_cause[r]] += ready - p->t;
+        p->t = ready;
+    }
+}
+
+/* EX: occupancy by op class; the result is ready for consumers tm_result later. */
+static inline void pipe_execute(zs_state *st, zs_pipe *p, uint32_t opc, int wrd, uint32_t rd,
+                                uint32_t dividend)
+{
+    uint32_t occ = st->tm.occupancy[opc];
+    if (opc == OPC_DIV && st->tm.div_data_dependent) occ += div_bits(dividend);
+    p->next_ex = p->t + occ;
+    if (occ > 1) p->ctr[st->tm_cause[opc]] += occ - 1;
+    if (wrd) {
+        pipe_set_ready(p, rd, p->t + occ + st->tm_result[opc]);
+        p->ready_cause[rd] = st->tm_cause[opc];
+    }
+}
+
+/* MEM: a data-cache stall holds EX and delays a load's result. */
+static inline void pipe_dcache(zs_pipe *p, uint32_t stall, int load, uint32_t rd)
+{
+    if (stall) {
+        p->next_ex += stall;
+        if (load) pipe_set_ready(p, rd, p->ready[rd] + stall);
+        p->ctr[ZC_STALL_DCACHE] += stall;
+    }
+}
+
+/* A redirect resolved in `stage` refetches the stage - 1 younger slots. */
+static inline void pipe_redirect(zs_pipe *p, uint32_t stage, int counter)
+{
+    p->next_ex += stage - 1;
+    p->ctr[counter] += stage - 1;
+}
+
+/* A conditional branch after its outcome is known (the taken count is the caller's). */
+static inline void pipe_branch(zs_state *st, zs_pipe *p, int taken, int32_t imm)
+{
+    int predicted = st->tm.btfn && imm < 0;
+    if (taken != predicted) {
+        p->ctr[ZC_MISPREDICTIONS]++;
+        pipe_redirect(p, st->tm.execute_stage, ZC_STALL_BRANCH_MISPREDICT);
+    } else if (taken) {
+        pipe_redirect(p, st->tm.decode_stage, ZC_STALL_TAKEN_BRANCH);
+    }
 }
 
 static void sasa_write(zs_state *st, uint32_t trigger, uint32_t rs1, uint32_t rs2,
@@ -155,6 +305,141 @@ static void sasa_write(zs_state *st, uint32_t trigger, uint32_t rs1, uint32_t rs
     e->rs1 = (uint8_t)rs1;
     e->rs2 = (uint8_t)rs2;
     e->is_and = (uint8_t)is_and;
+}
+
+/* ---- blocks with precomputed timing (the fast timing loop) ---- */
+enum { END_NONE = -1, END_ABORTED = 2 };   /* else the outcome: 0 fall-through, 1 taken */
+
+/* The timing of decoded slot s at pc, then its data-cache and redirect events: dstall
+ * is the data-cache stall it saw, end its outcome when it ends the block. */
+static inline void pipe_slot(zs_state *st, zs_pipe *p, const zs_slot *s, uint32_t pc,
+                             uint32_t dstall, int end)
+{
+    int load = s->opc == OPC_LOAD || s->opc == OPC_LOAD_ZD;
+    pipe_fetch(st, p, pc);
+    if (reads_rs1[s->id]) pipe_hazard(p, s->rs1);
+    if (reads_rs2[s->id]) pipe_hazard(p, s->rs2);
+    if (reads_rd[s->id]) pipe_hazard(p, s->rd);
+    pipe_execute(st, p, s->opc, writes_rd[s->id], s->rd, 0);
+    if (end == END_ABORTED) {            /* it faulted; a branch only faults when taken */
+        if (s->opc == OPC_BRANCH) p->ctr[ZC_BRANCHES_TAKEN]++;
+    } else if (load || s->opc == OPC_STORE) {
+        pipe_dcache(p, dstall, load, s->rd);
+    } else if (s->opc == OPC_BRANCH) {
+        if (end) p->ctr[ZC_BRANCHES_TAKEN]++;
+        pipe_branch(st, p, end, s->imm);
+    } else if (s->id == ZS_ID_JAL) {
+        pipe_redirect(p, st->tm.decode_stage, ZC_STALL_JUMP);
+    } else if (s->id == ZS_ID_JALR) {
+        pipe_redirect(p, st->tm.execute_stage, ZC_STALL_JUMP);
+    }
+}
+
+/* The static schedule of the block entered at slot b (pc): the per-instruction model
+ * run once on an idle pipeline (every register ready, fetch already on b's line, every
+ * access hitting), for each outcome of its end. NO_BLOCK when it cannot have one: its
+ * end must be a branch or a jump, its divides of fixed latency, its lines few. */
+static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
+{
+    uint32_t len = b->blen, shift = st->icache.line_shift;
+    zs_slot *end = b + len - 1;
+    uint32_t first_line = pc >> shift;
+    uint32_t nlines = ((pc + 4 * (len - 1)) >> shift) - first_line + 1;
+    if (len > ZS_BLOCK_MAX_LEN || nlines > ZS_BLOCK_MAX_LINES || nlines > st->icache.sets ||
+        st->nblocks + 1 >= ZS_MAX_BLOCKS)
+        return NO_BLOCK;
+    if (end->opc != OPC_BRANCH && end->id != ZS_ID_JAL && end->id != ZS_ID_JALR)
+        return NO_BLOCK;
+    for (zs_slot *s = b; s < end; s++)
+        if (s->opc == OPC_DIV && st->tm.div_data_dependent) return NO_BLOCK;
+
+    uint32_t index = ++st->nblocks;
+    zs_block *k = &st->blocks[index];
+    memset(k, 0, sizeof *k);
+    const uint64_t entry = 1ull << 32;       /* after every ready time of an idle pipeline */
+    uint64_t ready[33];
+    uint8_t cause[33];
+    for (int o = 0; o < 2; o++) {
+        uint64_t ctr[ZS_NUM_COUNTERS] = {0};
+        memset(ready, 0, sizeof ready);
+        memset(cause, 0, sizeof cause);
+        zs_pipe p = { .next_ex = entry, .fetch_line = first_line, .real_icache = 0,
+                      .ready = ready, .ready_cause = cause, .ctr = ctr };
+        for (uint32_t i = 0; i < len; i++)
+            pipe_slot(st, &p, b + i, pc + 4 * i, st->dcache.hit_latency - 1,
+                      i == len - 1 ? o : END_NONE);
+        k->cycles[o] = (uint32_t)(p.next_ex - entry);
+        for (int c = 0; c < ZS_BLOCK_CTRS; c++)
+            k->ctr[o][c] = (uint32_t)ctr[ZS_BLOCK_CTR_FIRST + c];
+    }
+    for (uint32_t r = 0; r < 33; r++) {      /* what the block writes (either outcome) */
+        if (!ready[r]) continue;
+        uint32_t when = (uint32_t)(ready[r] - entry);
+        k->writes[k->nwrites].reg = (uint8_t)r;
+        k->writes[k->nwrites].cause = cause[r];
+        k->writes[k->nwrites].ready = when;
+        k->nwrites++;
+        if (when > k->max_ready) k->max_ready = when;
+    }
+    k->first_line = first_line;
+    k->nlines = nlines;
+    k->igen = UINT64_MAX;                    /* the first run replays */
+    return index;
+}
+
+static int cache_find(const zs_cache *c, uint32_t line)
+{
+    uint32_t first = (line & (c->sets - 1)) * c->ways;
+    for (uint32_t i = first; i < first + c->ways; i++)
+        if (c->valid[i] && c->tag[i] == line) return (int)i;
+    return -1;
+}
+
+/* A block execution that saw a dynamic event (a register not ready at entry, an
+ * I-cache line moved, a data-cache access that did not hit, a fault): the
+ * per-instruction model over its first n slots, with the data-cache stalls it saw.
+ * Afterwards all its lines sit in the I-cache: remember where. */
+static void replay_block(zs_state *st, zs_pipe *p, zs_block *k, const zs_slot *b,
+                         uint32_t pc, uint32_t n, int end)
+{
+    for (uint32_t i = 0; i < n; i++)
+        pipe_slot(st, p, b + i, pc + 4 * i, st->dstall[i], i == n - 1 ? end : END_NONE);
+    if (end == END_ABORTED) return;
+    k->igen = st->icache.fills;
+    for (uint32_t j = 0; j < k->nlines; j++) {
+        int i = cache_find(&st->icache, k->first_line + j);
+        if (i < 0) {
+            k->igen = UINT64_MAX;
+            break;
+        }
+        k->line_index[j] = (uint32_t)i;
+    }
+}
+
+/* A block execution without dynamic events: its static schedule shifted to the entry
+ * cycle, and the LRU updates its fetches make (all hits, the lines where replay_block
+ * found them: no line has been replaced since). */
+static inline void run_static(zs_state *st, zs_pipe *p, zs_block *k, int o)
+{
+    zs_cache *ic = &st->icache;
+    uint64_t e = p->next_ex;
+    uint32_t j = 0;
+    if (k->first_line == p->fetch_line) {
+        j = 1;                               /* no lookup for the line being fetched */
+    } else {
+        e += ic->hit_latency - 1;
+        p->ctr[ZC_STALL_ICACHE] += ic->hit_latency - 1;
+    }
+    for (; j < k->nlines; j++)
+        ic->lru[k->line_index[j]] = ++ic->stamp;
+    p->fetch_line = k->first_line + k->nlines - 1;
+    p->next_ex = e + k->cycles[o];
+    for (uint32_t w = 0; w < k->nwrites; w++) {
+        p->ready[k->writes[w].reg] = e + k->writes[w].ready;
+        p->ready_cause[k->writes[w].reg] = k->writes[w].cause;
+    }
+    if (e + k->max_ready > p->max_ready) p->max_ready = e + k->max_ready;
+    k->runs[o]++;
 }
 
 /* verify-skips: remember the state where the skip would have happened ... */
@@ -180,34 +465,62 @@ static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
 #define RUN_NAME run_functional
 #define TIMING 0
 #define VERIFY 0
+#define BLOCKS 0
 #include "run_loop.h"
 #undef RUN_NAME
 #undef TIMING
 #undef VERIFY
+#undef BLOCKS
+
+#define RUN_NAME run_functional_blocks
+#define TIMING 0
+#define VERIFY 0
+#define BLOCKS 1
+#include "run_loop.h"
+#undef RUN_NAME
+#undef TIMING
+#undef VERIFY
+#undef BLOCKS
 
 #define RUN_NAME run_timing
 #define TIMING 1
 #define VERIFY 0
+#define BLOCKS 0
 #include "run_loop.h"
 #undef RUN_NAME
 #undef TIMING
 #undef VERIFY
+#undef BLOCKS
+
+#define RUN_NAME run_timing_blocks
+#define TIMING 1
+#define VERIFY 0
+#define BLOCKS 1
+#include "run_loop.h"
+#undef RUN_NAME
+#undef TIMING
+#undef VERIFY
+#undef BLOCKS
 
 #define RUN_NAME run_functional_verify
 #define TIMING 0
 #define VERIFY 1
+#define BLOCKS 0
 #include "run_loop.h"
 #undef RUN_NAME
 #undef TIMING
 #undef VERIFY
+#undef BLOCKS
 
 #define RUN_NAME run_timing_verify
 #define TIMING 1
 #define VERIFY 1
+#define BLOCKS 0
 #include "run_loop.h"
 #undef RUN_NAME
 #undef TIMING
 #undef VERIFY
+#undef BLOCKS
 
 /* Start state from the configured fields (pc, x, mem_*, tm, caches' geometry, flags):
  * clears everything that running changes. */
@@ -224,6 +537,8 @@ void zs_reset(zs_state *st)
     memset(st->ready, 0, sizeof st->ready);
     st->in_block = 0;
     st->tainted = 0;
+    st->max_ready = 0;
+    st->nblocks = 0;
     st->slots_ready = 0;
     st->decoded_lo = 1;
     st->decoded_hi = 0;
@@ -239,16 +554,28 @@ void zs_reset(zs_state *st)
     }
     for (zs_cache *c = &st->icache; c; c = c == &st->icache ? &st->dcache : NULL) {
         c->stamp = 0;
+        c->fills = 0;
         memset(c->valid, 0, sizeof c->valid);
         memset(c->dirty, 0, sizeof c->dirty);
     }
 }
 
+typedef int (*zs_loop)(zs_state *, uint8_t *, zs_slot *, uint64_t);
+
+/* One batch: the block loop and the per-instruction loop hand over to each other (each
+ * returns ZS_SWITCH where the other should go on); verify-skips and per_instruction
+ * keep to the per-instruction loop. */
 int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns)
 {
-    if (st->functional)
-        return st->verify ? run_functional_verify(st, mem, slots, max_insns)
-                          : run_functional(st, mem, slots, max_insns);
-    return st->verify ? run_timing_verify(st, mem, slots, max_insns)
-                      : run_timing(st, mem, slots, max_insns);
+    zs_loop step = st->functional ? (st->verify ? run_functional_verify : run_functional)
+                                  : (st->verify ? run_timing_verify : run_timing);
+    zs_loop blocks = st->functional ? run_functional_blocks : run_timing_blocks;
+    int use_blocks = !st->verify && !st->per_instruction && !st->sasa_valid;
+    int status;
+    st->instret0 = st->counters[ZC_INSTRET];
+    st->run_n = 0;
+    while ((status = (use_blocks ? blocks : step)(st, mem, slots, max_insns)) == ZS_SWITCH)
+        use_blocks = !use_blocks;
+    fold_counts(st, slots);
+    return status;
 }

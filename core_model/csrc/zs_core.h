@@ -42,7 +42,8 @@ enum zs_status {
     ZS_ACCESS_FAULT,
     ZS_FETCH_FAULT,
     ZS_UNSUPPORTED_ECALL,
-    ZS_UNSAFE_SKIP
+    ZS_UNSAFE_SKIP,
+    ZS_SWITCH                /* internal: continue in the other loop (never returned) */
 };
 
 /* What verify-skips found (fault_addr holds the register number or the address). */
@@ -55,6 +56,14 @@ enum zs_unsafe {
 
 #define ZS_SASA_MAX 256
 #define ZS_CACHE_MAX_LINES 16384
+/* Basic blocks with precomputed timing (the fast timing loop): at most this many per
+ * run of decoded code (fence.i starts over), each at most ZS_BLOCK_MAX_LEN long. */
+#define ZS_MAX_BLOCKS 4096
+#define ZS_BLOCK_MAX_LEN 256
+#define ZS_BLOCK_MAX_LINES 8
+/* The counters a block's static schedule changes (STALL_LOAD_USE .. MISPREDICTIONS). */
+#define ZS_BLOCK_CTR_FIRST ZC_STALL_LOAD_USE
+#define ZS_BLOCK_CTRS (ZC_MISPREDICTIONS - ZC_STALL_LOAD_USE + 1)
 
 typedef struct zs_slot zs_slot;
 
@@ -67,7 +76,8 @@ typedef struct {
     /* geometry (set by Python from the config) */
     uint32_t sets, ways, line_shift, line_words, hit_latency, miss_penalty;
     /* state */
-    uint64_t stamp;
+    uint64_t stamp, fills;                 /* fills: lines replaced so far */
+    uint32_t last;                         /* index of the line the last access used */
     uint32_t tag[ZS_CACHE_MAX_LINES];      /* line address (addr >> line_shift) */
     uint64_t lru[ZS_CACHE_MAX_LINES];      /* last-use stamp */
     uint8_t valid[ZS_CACHE_MAX_LINES], dirty[ZS_CACHE_MAX_LINES];
@@ -83,12 +93,29 @@ typedef struct {
     uint32_t memory_latency;                  /* cycles to read or write one line */
 } zs_timing;
 
+/* A basic block's timing when it starts with every register ready, its fetch line
+ * already in the I-cache and every data access hitting: what each execution adds,
+ * per outcome of its final branch (0 fall-through, 1 taken). Executions that see any
+ * other event replay the per-instruction model instead (zs_core.c). */
+typedef struct {
+    uint64_t runs[2];                       /* executions on the static schedule */
+    uint64_t igen;                          /* I-cache generation after its last fetches */
+    uint32_t cycles[2];                     /* next_ex advance */
+    uint32_t ctr[2][ZS_BLOCK_CTRS];         /* counter deltas */
+    uint32_t first_line, nlines;            /* the fetch lines it spans */
+    uint32_t line_index[ZS_BLOCK_MAX_LINES];  /* where they sat in the I-cache at igen */
+    uint32_t max_ready;                     /* latest register ready time (offset) */
+    uint32_t nwrites;
+    struct { uint8_t reg, cause; uint16_t pad; uint32_t ready; } writes[32];
+} zs_block;
+
 typedef struct zs_state {
     uint32_t pc;
     uint32_t x[33];          /* x[32] is the sink for writes to x0 */
     uint64_t sprf;           /* bit i = SpRF[i]; bit 0 always set, bit 32 the x0 sink */
     uint32_t mem_base, mem_size;
     uint32_t functional, verify;
+    uint32_t per_instruction; /* 1: never the block fast path (the exact reference loop) */
     int32_t exit_code;
     /* fault / output report */
     uint32_t fault_pc, fault_word, fault_addr, fault_has_word, fault_is_store;
@@ -101,11 +128,17 @@ typedef struct zs_state {
     zs_timing tm;
     uint32_t tm_result[OPC_COUNT];   /* cycles after EX occupancy until a consumer may issue */
     uint8_t tm_cause[OPC_COUNT];     /* stall counter charged for waiting on this class */
-    uint64_t next_ex;
+    uint64_t next_ex, max_ready;     /* max_ready: no ready[] is later than this */
     uint64_t ready[33];
     uint8_t ready_cause[33];
     uint32_t last_fetch_line;
+    uint64_t icache_gen;             /* counts real I-cache accesses */
     zs_cache icache, dcache;
+    /* fast timing loop: blocks (index 0 unused) and the data-cache stalls of the
+     * running block, by position */
+    uint32_t nblocks;
+    uint32_t dstall[ZS_BLOCK_MAX_LEN];
+    zs_block blocks[ZS_MAX_BLOCKS];
     /* verify-skips */
     uint32_t in_block;
     uint64_t tainted;
@@ -113,6 +146,8 @@ typedef struct zs_state {
     uint64_t shadow_sprf;
     /* predecode bookkeeping */
     uint32_t slots_ready, decoded_lo, decoded_hi;
+    /* one zs_run call: retired count at its start, dispatched so far */
+    uint64_t instret0, run_n;
     uint64_t counters[ZS_NUM_COUNTERS];
     uint64_t insn_counts[ZS_NUM_INSNS];
 } zs_state;
