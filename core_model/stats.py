@@ -84,10 +84,7 @@ class Stats:
     @classmethod
     def from_counters(cls, counters: dict[str, int], insn_counts: dict[str, int],
                       table: EnergyTable, config: str, functional: bool) -> Stats:
-        per_class = dict.fromkeys(OP_CLASSES, 0)
-        for name, count in insn_counts.items():
-            per_class[BY_NAME[name].opclass] += count
-        actions = action_counts(counters, insn_counts, functional)
+        actions = action_counts(counters, insn_counts, functional)   # per op class too
         energy = table.energy(actions)
         instructions, cycles = counters["INSTRET"], counters["CYCLES"]
         return cls(
@@ -96,9 +93,9 @@ class Stats:
             cpi=cycles / instructions if instructions and cycles else 0.0,
             stalls={k[len(STALL_PREFIX):].lower(): v for k, v in counters.items()
                     if k.startswith(STALL_PREFIX)},
-            branches=per_class["branch"], branches_taken=counters["BRANCHES_TAKEN"],
+            branches=actions["branch"], branches_taken=counters["BRANCHES_TAKEN"],
             mispredictions=counters["MISPREDICTIONS"],
-            skip_branches=per_class["skip"], skips_taken=counters["SKIPS_TAKEN"],
+            skip_branches=actions["skip"], skips_taken=counters["SKIPS_TAKEN"],
             sasa_hits=counters["SASA_HITS"], skipped=counters["SKIPPED_INSNS"],
             skips_lost=counters["SKIPS_LOST"],
             caches={
