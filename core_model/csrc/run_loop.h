@@ -51,7 +51,11 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     uint64_t *const ready = st->ready;
 #endif
 #if BLOCKS && TIMING
-    zs_block *blk = NULL;         /* the running block's static schedule */
+/* out-of-line calls get a copy of the pipeline state, so that it can live in registers */
+#define OUT_OF_LINE(call_with_p) do { \
+        zs_pipe p_ = pipe; call_with_p; pipe = p_; \
+    } while (0)
+    uint32_t blk = 0;             /* the running block's static schedule (st->blocks) */
     int dynamic = 0;              /* a data access in it did not hit */
     const uint32_t dhit = st->dcache.hit_latency - 1;
 #endif
@@ -320,10 +324,10 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 /* Its timing when a block ends: static unless something dynamic happened. */
 #define END_BLOCK() do { \
         if (__builtin_expect(!dynamic && pipe.max_ready <= pipe.next_ex && \
-                             st->icache.fills == blk->igen, 1)) \
+                             st->icache.fills == st->blocks[blk].igen, 1)) \
             run_static(st, &pipe, blk, taken); \
         else \
-            replay_block(st, &pipe, blk, bs, PC_OF(bs), bs->blen, taken); \
+            OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, taken)); \
     } while (0)
 /* Enter the block at ns: it must be known, fit the limit and have a static schedule
  * (built on its first entry here). */
@@ -331,7 +335,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (__builtin_expect(!ns->blen || n + ns->blen > limit, 0)) SWITCH_TO(ns); \
         if (__builtin_expect(ns->blk == 0, 0)) ns->blk = build_block(st, ns, PC_OF(ns)); \
         if (__builtin_expect(ns->blk == NO_BLOCK, 0)) SWITCH_TO(ns); \
-        blk = &st->blocks[ns->blk]; \
+        blk = ns->blk; \
         dynamic = 0; \
         n += ns->blen; ns->count++; bs = ns; \
         NEXT(); \
@@ -479,7 +483,7 @@ fault:
     /* the faulting instruction does not retire */
 #if BLOCKS
 #if TIMING
-    replay_block(st, &pipe, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1, END_ABORTED);
+    OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1, END_ABORTED));
 #endif
     n -= bs->blen - (uint32_t)(s - bs);
 #else
@@ -491,7 +495,7 @@ fault:
 fetch_fault:
     /* a jump out of memory retires; the fetch at its target faults */
 #if BLOCKS && TIMING
-    replay_block(st, &pipe, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1, END_ABORTED);
+    OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1, END_ABORTED));
 #endif
     goto out;
 stop:
@@ -505,6 +509,10 @@ out:
         if (st->fault_has_word) memcpy(&st->fault_word, mem + off, 4);
     }
 #if TIMING
+    {
+        zs_pipe p_ = pipe;       /* a copy: see OUT_OF_LINE */
+        pipe_settle(st, &p_);
+    }
     st->next_ex = pipe.next_ex;
     st->max_ready = pipe.max_ready;
     st->last_fetch_line = pipe.fetch_line;
@@ -566,6 +574,7 @@ out:
 #undef ECALL
 #undef FLUSH_DECODED
 #undef ISSUE
+#undef OUT_OF_LINE
 #undef VERIFY_READS
 #undef SWITCH_TO
 #undef NEXT

@@ -156,6 +156,7 @@ static void flush_decoded(zs_state *st, zs_slot *slots)
         slots[i].blk = 0;
     }
     st->nblocks = 0;
+    st->icache_owner = 0;
 }
 
 /* Set-associative, LRU, write-back + write-allocate. Returns the stall in cycles:
@@ -214,6 +215,10 @@ typedef struct {
     uint64_t max_ready;
     uint32_t fetch_line;
     int real_icache;         /* 0: every fetch hits (the block precompute) */
+    /* the block loop writes a block's ready times when something may read them: the
+     * last static run (block index, entry cycle) until then */
+    uint32_t pending;
+    uint64_t pending_entry;
     uint64_t *ready;
     uint8_t *ready_cause;
     uint64_t *ctr;
@@ -232,8 +237,9 @@ static inline void pipe_fetch(zs_state *st, zs_pipe *p, uint32_t pc)
     uint32_t line = pc >> st->icache.line_shift;
     if (__builtin_expect(line != p->fetch_line, 0)) {
         uint32_t stall = p->real_icache
-            ? cache_access(&st->icache, &st->tm, p->ctr, pc, 0, ZC_ICACHE_MISSES,
-                           ZC_ICACHE_MISSES)
+            ? (st->icache_owner = 0,
+               cache_access(&st->icache, &st->tm, p->ctr, pc, 0, ZC_ICACHE_MISSES,
+                            ZC_ICACHE_MISSES))
             : st->icache.hit_latency - 1;
         p->fetch_line = line;
         p->t += stall;
@@ -308,6 +314,18 @@ static void sasa_write(zs_state *st, uint32_t trigger, uint32_t rs1, uint32_t rs
 }
 
 /* ---- blocks with precomputed timing (the fast timing loop) ---- */
+
+/* Write the ready times of the pending static run. */
+static inline void pipe_settle(zs_state *st, zs_pipe *p)
+{
+    if (!p->pending) return;
+    const zs_block *k = &st->blocks[p->pending];
+    for (uint32_t w = 0; w < k->nwrites; w++) {
+        p->ready[k->writes[w].reg] = p->pending_entry + k->writes[w].ready;
+        p->ready_cause[k->writes[w].reg] = k->writes[w].cause;
+    }
+    p->pending = 0;
+}
 enum { END_NONE = -1, END_ABORTED = 2 };   /* else the outcome: 0 fall-through, 1 taken */
 
 /* The timing of decoded slot s at pc, then its data-cache and redirect events: dstall
@@ -399,12 +417,15 @@ static int cache_find(const zs_cache *c, uint32_t line)
  * I-cache line moved, a data-cache access that did not hit, a fault): the
  * per-instruction model over its first n slots, with the data-cache stalls it saw.
  * Afterwards all its lines sit in the I-cache: remember where. */
-static void replay_block(zs_state *st, zs_pipe *p, zs_block *k, const zs_slot *b,
+static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot *b,
                          uint32_t pc, uint32_t n, int end)
 {
+    zs_block *k = &st->blocks[index];
+    pipe_settle(st, p);
     for (uint32_t i = 0; i < n; i++)
         pipe_slot(st, p, b + i, pc + 4 * i, st->dstall[i], i == n - 1 ? end : END_NONE);
     if (end == END_ABORTED) return;
+    st->icache_owner = index;
     k->igen = st->icache.fills;
     for (uint32_t j = 0; j < k->nlines; j++) {
         int i = cache_find(&st->icache, k->first_line + j);
@@ -418,10 +439,15 @@ static void replay_block(zs_state *st, zs_pipe *p, zs_block *k, const zs_slot *b
 
 /* A block execution without dynamic events: its static schedule shifted to the entry
  * cycle, and the LRU updates its fetches make (all hits, the lines where replay_block
- * found them: no line has been replaced since). */
-static inline void run_static(zs_state *st, zs_pipe *p, zs_block *k, int o)
+ * found them: no line has been replaced since). When the last I-cache accesses were
+ * this block's own, its lines are the most recent in their sets already and the
+ * updates change no order: they are left out. Its ready times wait in p->pending
+ * while the same block runs again (it overwrites them all). */
+static inline __attribute__((always_inline))
+void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
 {
     zs_cache *ic = &st->icache;
+    zs_block *k = &st->blocks[index];
     uint64_t e = p->next_ex;
     uint32_t j = 0;
     if (k->first_line == p->fetch_line) {
@@ -430,15 +456,19 @@ static inline void run_static(zs_state *st, zs_pipe *p, zs_block *k, int o)
         e += ic->hit_latency - 1;
         p->ctr[ZC_STALL_ICACHE] += ic->hit_latency - 1;
     }
-    for (; j < k->nlines; j++)
-        ic->lru[k->line_index[j]] = ++ic->stamp;
+    if (st->icache_owner != index) {
+        for (; j < k->nlines; j++)
+            ic->lru[k->line_index[j]] = ++ic->stamp;
+        st->icache_owner = index;
+    }
     p->fetch_line = k->first_line + k->nlines - 1;
     p->next_ex = e + k->cycles[o];
-    for (uint32_t w = 0; w < k->nwrites; w++) {
-        p->ready[k->writes[w].reg] = e + k->writes[w].ready;
-        p->ready_cause[k->writes[w].reg] = k->writes[w].cause;
-    }
-    if (e + k->max_ready > p->max_ready) p->max_ready = e + k->max_ready;
+    if (p->pending != index) pipe_settle(st, p);
+    p->pending = index;
+    p->pending_entry = e;
+    /* max_ready bounds every ready time later than next_ex */
+    if (k->max_ready > k->cycles[o] && e + k->max_ready > p->max_ready)
+        p->max_ready = e + k->max_ready;
     k->runs[o]++;
 }
 
@@ -539,6 +569,7 @@ void zs_reset(zs_state *st)
     st->tainted = 0;
     st->max_ready = 0;
     st->nblocks = 0;
+    st->icache_owner = 0;
     st->slots_ready = 0;
     st->decoded_lo = 1;
     st->decoded_hi = 0;

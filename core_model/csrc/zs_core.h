@@ -132,7 +132,7 @@ typedef struct zs_state {
     uint64_t ready[33];
     uint8_t ready_cause[33];
     uint32_t last_fetch_line;
-    uint64_t icache_gen;             /* counts real I-cache accesses */
+    uint32_t icache_owner;           /* block whose fetches were the last I-cache accesses */
     zs_cache icache, dcache;
     /* fast timing loop: blocks (index 0 unused) and the data-cache stalls of the
      * running block, by position */
