@@ -12,16 +12,23 @@ rounds are printed.
   calls : a call per element into a small function over a 256 KiB buffer with a
           4160-byte stride (call/return and cache-miss heavy: the hard case);
   alu   : a tight loop of dependent and independent ALU ops and a counted branch (no
-          memory access: where a JIT is at its best).
+          memory access: where a JIT is at its best);
+  dense_xzs : the Xzs dense-layer example (kernels/examples/dense_xzs.S: a zero-detect
+          load per input and a skip-branch over the row of each zero one), repeated.
+          unicorn cannot run Xzs words without a Python hook per word, so it runs the
+          same program with lw.zd -> lw and skz -> beqz: the same path, the same count.
 
-Usage: python bench/core_bench.py [--insns 60e6] [--rounds 5] [--kernel dense|calls|alu|all]
+Usage: python bench/core_bench.py [--insns 60e6] [--rounds 5]
+                                  [--kernel dense|calls|alu|dense_xzs|all]
 """
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from tabulate import tabulate
 from unicorn import UC_ARCH_RISCV, UC_HOOK_BLOCK, UC_MODE_RISCV32, Uc
@@ -141,8 +148,41 @@ done:
 """
 ALU_INSNS_PER_REP = 7
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "kernels" / "examples"
 
-def build(kernel: str, target: int) -> Program:
+
+def _repeated(example: str, reps: int, rv32im: bool = False) -> Program:
+    """kernels/examples/<example>.S run `reps` times (a loop on s3 around it); rv32im:
+    its Xzs words replaced by the RV32IM instructions that take the same path."""
+    source = (EXAMPLES / f"{example}.S").read_text()
+    source, n_start = re.subn(r"^_start:\n", f"_start:\n    li    s3, {reps}\nrep:\n",
+                              source, flags=re.M)
+    source, n_exit = re.subn(r"^(\s+li\s+a0, 0\b)",
+                             "    addi  s3, s3, -1\n    bnez  s3, rep\ndone:\n\\1",
+                             source, flags=re.M)
+    assert n_start == n_exit == 1, (n_start, n_exit)
+    if rv32im:
+        source = re.sub(r"\blw\.zd\b", "lw   ", source)
+        source = re.sub(r"\bskz\b", "beqz", source)
+    return assemble(source, filename=str(EXAMPLES / f"{example}_repeated.S"))
+
+
+def _insns_per_rep(example: str) -> int:
+    runs = [Machine(_repeated(example, reps), functional=True).run().instructions
+            for reps in (1, 2)]
+    return runs[1] - runs[0]
+
+
+def build(kernel: str, target: int) -> tuple[Program, Program]:
+    """The kernel for zskip, and the same for unicorn (RV32IM only)."""
+    if kernel == "dense_xzs":
+        reps = max(1, int(target) // _insns_per_rep("dense_xzs"))
+        return _repeated("dense_xzs", reps), _repeated("dense_xzs", reps, rv32im=True)
+    program = _build_rv32im(kernel, target)
+    return program, program
+
+
+def _build_rv32im(kernel: str, target: int) -> Program:
     if kernel == "dense":
         reps = max(1, int(target) // DENSE_INSNS_PER_REP)
         x = ", ".join(str((i * 37) % 256 - 128) for i in range(64))
@@ -196,16 +236,17 @@ ENGINES = {
     "unicorn, block hook": lambda p: run_unicorn(p, block_hook=True),
 }
 BASELINE = "unicorn, no hooks"
+KERNELS = ("dense", "calls", "alu", "dense_xzs")
 
 
 def bench(kernel: str, target: float, rounds: int) -> None:
-    program = build(kernel, target)
+    program, rv32im_program = build(kernel, target)
     times: dict[str, list[float]] = {name: [] for name in ENGINES}
     insns = 0
     for r in range(rounds):
         for name, engine in ENGINES.items():
             print(f"  [{kernel}] round {r + 1}/{rounds}: {name} ...", file=sys.stderr, flush=True)
-            elapsed, counted = engine(program)
+            elapsed, counted = engine(rv32im_program if "unicorn" in name else program)
             times[name].append(elapsed)
             if name == "zskip functional":
                 insns = counted
@@ -224,9 +265,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--insns", type=float, default=60e6, help="instructions per run")
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--kernel", choices=["dense", "calls", "alu", "all"], default="all")
+    ap.add_argument("--kernel", choices=[*KERNELS, "all"], default="all")
     args = ap.parse_args()
-    for kernel in ("dense", "calls", "alu") if args.kernel == "all" else (args.kernel,):
+    for kernel in KERNELS if args.kernel == "all" else (args.kernel,):
         bench(kernel, args.insns, args.rounds)
 
 

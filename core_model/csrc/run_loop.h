@@ -7,7 +7,7 @@
  *             takes the slow path)
  *   BLOCKS    1: the block loop: checks and counting only where a block ends, timing
  *             per block (zs_core.c: build_block, run_static, replay_block); it returns
- *             ZS_SWITCH where it cannot go on (a block not seen before, SASA entries,
+ *             ZS_SWITCH where it cannot go on (a block not seen before, a SASA trigger,
  *             the instruction limit near, a block without a static schedule).
  *             0: the per-instruction loop, the exact reference: every instruction is
  *             timed through ISSUE; it returns ZS_SWITCH where the block loop can go on.
@@ -15,7 +15,9 @@
  * Threaded dispatch: each predecoded slot holds its handler (as an offset from L_DECODE);
  * every handler ends with its own copy of the dispatch. Timing observes each
  * instruction through ISSUE (hazards, EX occupancy, fetch) and through the effect
- * macros the bodies call. */
+ * macros the bodies call. The block loop times a block at its end: after the body of
+ * a branch or jump (whose outcome selects the schedule), before the body of any other
+ * end (skip-branch, CSR read, system, SASA write), whose effects may read the time. */
 
 static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_insns)
 {
@@ -58,6 +60,13 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     uint32_t blk = 0;             /* the running block's static schedule (st->blocks) */
     int dynamic = 0;              /* a data access in it did not hit */
     const uint32_t dhit = st->dcache.hit_latency - 1;
+#endif
+#if BLOCKS
+    /* SASA lookups (one per fetch while the table holds an entry) are counted from n:
+     * the table changes only at a block's end (a SASA write) */
+    int sasa_on = st->sasa_valid != 0;
+    uint64_t sasa_n0 = n;
+    st->block_trigger_handler = (int32_t)(&&L_SASA_TRIGGER - &&L_DECODE);
 #endif
 
     if (!st->slots_ready) {
@@ -215,8 +224,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (want_ && !got_) { st->counters[ZC_SKIPS_LOST]++; } (void)ideal_;
 
 #if TIMING
-/* skip-branches decide in ID; SASA at the fetch of the trigger (the block loop has no
- * blocks ending in a skip-branch when timing, and no SASA entries) */
+/* skip-branches decide in ID (the block loop has timed the block through the skip);
+ * SASA at the fetch of the trigger (always in the per-instruction loop) */
 #define SKIP_DECISION_CYCLE (pipe.t - (tm->execute_stage - tm->decode_stage))
 #define FETCH_DECISION_CYCLE (pipe.next_ex - (tm->execute_stage - 1))
 #define SKIP_PENALTY(taken) do { \
@@ -247,14 +256,15 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     } while (0)
 
 #if BLOCKS
-/* a SASA entry: continue in the per-instruction loop (limit 0: at the next block) */
+/* the lookups so far were under the old table (this write ends its block) */
 #define SASA_WRITE(is_and) do { \
-        sasa_write(st, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM); \
-        if (st->sasa_valid) limit = 0; \
+        sasa_write(st, slots, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM); \
+        if (sasa_on) st->counters[ZC_SASA_LOOKUPS] += n - sasa_n0; \
+        sasa_on = st->sasa_valid != 0; sasa_n0 = n; \
     } while (0)
 #else
 #define SASA_WRITE(is_and) do { \
-        sasa_write(st, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM); \
+        sasa_write(st, slots, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM); \
         UPDATE_SLOW(); \
     } while (0)
 #endif
@@ -289,7 +299,17 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define FLUSH_DECODED() flush_decoded(st, slots)
 
 /* ---- timing of one instruction: fetch, operand hazards, EX occupancy ---- */
-#if TIMING && !BLOCKS
+/* The block loop times a block ending in OPC before the end's body? */
+#define TIMED_BEFORE_BODY(OPC) (ZS_TERMINATOR(OPC) && (OPC) != OPC_BRANCH && (OPC) != OPC_JUMP)
+#if TIMING && BLOCKS
+/* the block through its end, with the ready times written (a skip-branch reads them) */
+#define ISSUE(OPC, R1, R2, RDR, WRD) do { \
+        if (TIMED_BEFORE_BODY(OPC)) { \
+            taken = 0; END_BLOCK(); \
+            if ((OPC) == OPC_SKIP) OUT_OF_LINE(pipe_settle(st, &p_)); \
+        } \
+    } while (0)
+#elif TIMING
 #define ISSUE(OPC, R1, R2, RDR, WRD) do { \
         pipe_fetch(st, &pipe, PC); \
         if (R1) pipe_hazard(&pipe, s->rs1); \
@@ -349,7 +369,10 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     } while (0)
 #endif
 #define FALL_THROUGH() NEXT()
-#define END_AND_DISPATCH() do { END_BLOCK(); ENTER_BLOCK(); } while (0)
+#define END_AND_DISPATCH(OPC) do { \
+        if (!TIMED_BEFORE_BODY(OPC)) END_BLOCK(); \
+        ENTER_BLOCK(); \
+    } while (0)
 #define LEARN_BLOCK() ((void)0)
 #else
 #define DISPATCH() do { \
@@ -365,9 +388,9 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (bs && s - bs < 0xFFFF) bs->blen = (uint16_t)(s - bs + 1); \
     } while (0)
 #define BLOCK_LOOP_CAN_TAKE(slot) \
-        (!VERIFY && !slow && !st->per_instruction && (slot)->blen && \
+        (!VERIFY && sasa_after == NULL && !st->per_instruction && (slot)->blen && \
          (!TIMING || (slot)->blk != NO_BLOCK))
-#define END_AND_DISPATCH() do { \
+#define END_AND_DISPATCH(OPC) do { \
         if (BLOCK_LOOP_CAN_TAKE(ns)) SWITCH_TO(ns); \
         ns->count++; bs = ns; \
         DISPATCH(); \
@@ -381,7 +404,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (ZS_TERMINATOR(OPC)) LEARN_BLOCK(); \
         ns = s + 1; \
         { BODY_##ID; } \
-        if (ZS_TERMINATOR(OPC)) END_AND_DISPATCH(); \
+        if (ZS_TERMINATOR(OPC)) END_AND_DISPATCH(OPC); \
         FALL_THROUGH();
 
 #if BLOCKS
@@ -416,9 +439,26 @@ L_DECODE: {
                 if (idx > st->decoded_hi) st->decoded_hi = idx;
             }
         }
+        s->h[BLOCKS] = BLOCKS && sasa_is_trigger(st, PC) ? st->block_trigger_handler
+                                                         : handlers[s->id];
+        goto *(&&L_DECODE + s->h[BLOCKS]);
+    }
+#if BLOCKS
+L_SASA_TRIGGER:
+    /* A slot marked as a SASA trigger: the per-instruction loop decides at its fetch.
+     * The block's slots before it ran here; the rest runs there. */
+    if (!sasa_is_trigger(st, PC)) {          /* not (or no longer) a trigger */
         s->h[BLOCKS] = handlers[s->id];
         goto *(&&L_DECODE + s->h[BLOCKS]);
     }
+    n -= bs->blen - (uint32_t)(s - bs);
+    s->count--;                              /* the per-instruction loop enters here */
+#if TIMING
+    if (s > bs)
+        OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs), END_NONE));
+#endif
+    SWITCH_TO(s);
+#endif
 L_ILLEGAL:
     FAULT(ZS_ILLEGAL_INSTRUCTION);
 L_FETCH_END:
@@ -480,12 +520,15 @@ slow_path:
     goto *(&&L_DECODE + s->h[BLOCKS]);
 
 fault:
-    /* the faulting instruction does not retire */
+    /* the faulting instruction does not retire (but was looked up in the SASA table) */
 #if BLOCKS
 #if TIMING
-    OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1, END_ABORTED));
+    if (!TIMED_BEFORE_BODY(s->opc))
+        OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1,
+                                 END_ABORTED));
 #endif
     n -= bs->blen - (uint32_t)(s - bs);
+    sasa_n0--;
 #else
     n--;
 #endif
@@ -495,12 +538,17 @@ fault:
 fetch_fault:
     /* a jump out of memory retires; the fetch at its target faults */
 #if BLOCKS && TIMING
-    OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1, END_ABORTED));
+    if (!TIMED_BEFORE_BODY(s->opc))
+        OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1,
+                                 END_ABORTED));
 #endif
     goto out;
 stop:
     st->pc = PC_OF(ns);
 out:
+#if BLOCKS
+    if (sasa_on) st->counters[ZC_SASA_LOOKUPS] += n - sasa_n0;
+#endif
     st->sprf = sprf | 1;
     if (status >= ZS_ILLEGAL_INSTRUCTION && status != ZS_SWITCH) {
         uint32_t off = st->pc - base;
@@ -574,6 +622,7 @@ out:
 #undef ECALL
 #undef FLUSH_DECODED
 #undef ISSUE
+#undef TIMED_BEFORE_BODY
 #undef OUT_OF_LINE
 #undef VERIFY_READS
 #undef SWITCH_TO

@@ -300,11 +300,28 @@ static inline void pipe_branch(zs_state *st, zs_pipe *p, int taken, int32_t imm)
     }
 }
 
-static void sasa_write(zs_state *st, uint32_t trigger, uint32_t rs1, uint32_t rs2,
-                       uint32_t is_and, uint32_t len)
+static inline zs_sasa_entry *sasa_entry(zs_state *st, uint32_t pc)
+{
+    return &st->sasa[(pc >> 2) % st->sasa_entries];
+}
+
+static inline int sasa_is_trigger(zs_state *st, uint32_t pc)
+{
+    const zs_sasa_entry *e = sasa_entry(st, pc);
+    return st->sasa_valid && e->len && e->trigger == pc;
+}
+
+/* A write to the table; a new trigger's slot gets the block loop's trigger handler (the
+ * block loop hands triggers to the per-instruction loop; a slot that is no longer a
+ * trigger gets its own handler back there). */
+static void sasa_write(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t rs1,
+                       uint32_t rs2, uint32_t is_and, uint32_t len)
 {
     /* direct-mapped: the write replaces whatever the slot held; len 0 leaves it empty */
-    zs_sasa_entry *e = &st->sasa[(trigger >> 2) % st->sasa_entries];
+    zs_sasa_entry *e = sasa_entry(st, trigger);
+    uint32_t off = trigger - st->mem_base;
+    if (len && off < st->mem_size && !(off & 3) && slots[off >> 2].h[1])
+        slots[off >> 2].h[1] = st->block_trigger_handler;
     st->sasa_valid += (len != 0) - (e->len != 0);
     e->trigger = trigger;
     e->len = len;
@@ -355,8 +372,8 @@ static inline void pipe_slot(zs_state *st, zs_pipe *p, const zs_slot *s, uint32_
 
 /* The static schedule of the block entered at slot b (pc): the per-instruction model
  * run once on an idle pipeline (every register ready, fetch already on b's line, every
- * access hitting), for each outcome of its end. NO_BLOCK when it cannot have one: its
- * end must be a branch or a jump, its divides of fixed latency, its lines few. */
+ * access hitting), for each outcome of its end (only a branch's differs). NO_BLOCK when
+ * it cannot have one: its divides must be of fixed latency, its lines few. */
 static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
 {
     uint32_t len = b->blen, shift = st->icache.line_shift;
@@ -365,8 +382,6 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
     uint32_t nlines = ((pc + 4 * (len - 1)) >> shift) - first_line + 1;
     if (len > ZS_BLOCK_MAX_LEN || nlines > ZS_BLOCK_MAX_LINES || nlines > st->icache.sets ||
         st->nblocks + 1 >= ZS_MAX_BLOCKS)
-        return NO_BLOCK;
-    if (end->opc != OPC_BRANCH && end->id != ZS_ID_JAL && end->id != ZS_ID_JALR)
         return NO_BLOCK;
     for (zs_slot *s = b; s < end; s++)
         if (s->opc == OPC_DIV && st->tm.div_data_dependent) return NO_BLOCK;
@@ -387,6 +402,7 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
             pipe_slot(st, &p, b + i, pc + 4 * i, st->dcache.hit_latency - 1,
                       i == len - 1 ? o : END_NONE);
         k->cycles[o] = (uint32_t)(p.next_ex - entry);
+        k->last_t = (uint32_t)(p.t - entry);
         for (int c = 0; c < ZS_BLOCK_CTRS; c++)
             k->ctr[o][c] = (uint32_t)ctr[ZS_BLOCK_CTR_FIRST + c];
     }
@@ -416,7 +432,8 @@ static int cache_find(const zs_cache *c, uint32_t line)
 /* A block execution that saw a dynamic event (a register not ready at entry, an
  * I-cache line moved, a data-cache access that did not hit, a fault): the
  * per-instruction model over its first n slots, with the data-cache stalls it saw.
- * Afterwards all its lines sit in the I-cache: remember where. */
+ * After a whole block (end an outcome) all its lines sit in the I-cache: remember
+ * where. END_NONE: the first n slots of a block left early (a SASA trigger). */
 static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot *b,
                          uint32_t pc, uint32_t n, int end)
 {
@@ -424,7 +441,7 @@ static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot
     pipe_settle(st, p);
     for (uint32_t i = 0; i < n; i++)
         pipe_slot(st, p, b + i, pc + 4 * i, st->dstall[i], i == n - 1 ? end : END_NONE);
-    if (end == END_ABORTED) return;
+    if (end == END_ABORTED || end == END_NONE) return;
     st->icache_owner = index;
     k->igen = st->icache.fills;
     for (uint32_t j = 0; j < k->nlines; j++) {
@@ -462,6 +479,7 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
         st->icache_owner = index;
     }
     p->fetch_line = k->first_line + k->nlines - 1;
+    p->t = e + k->last_t;
     p->next_ex = e + k->cycles[o];
     if (p->pending != index) pipe_settle(st, p);
     p->pending = index;
@@ -601,7 +619,7 @@ int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns)
     zs_loop step = st->functional ? (st->verify ? run_functional_verify : run_functional)
                                   : (st->verify ? run_timing_verify : run_timing);
     zs_loop blocks = st->functional ? run_functional_blocks : run_timing_blocks;
-    int use_blocks = !st->verify && !st->per_instruction && !st->sasa_valid;
+    int use_blocks = !st->verify && !st->per_instruction;
     int status;
     st->instret0 = st->counters[ZC_INSTRET];
     st->run_n = 0;

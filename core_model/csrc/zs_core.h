@@ -101,6 +101,7 @@ typedef struct {
     uint64_t runs[2];                       /* executions on the static schedule */
     uint64_t igen;                          /* I-cache generation after its last fetches */
     uint32_t cycles[2];                     /* next_ex advance */
+    uint32_t last_t;                        /* EX start of its last instruction (offset) */
     uint32_t ctr[2][ZS_BLOCK_CTRS];         /* counter deltas */
     uint32_t first_line, nlines;            /* the fetch lines it spans */
     uint32_t line_index[ZS_BLOCK_MAX_LINES];  /* where they sat in the I-cache at igen */
@@ -124,6 +125,9 @@ typedef struct zs_state {
     /* SASA table */
     uint32_t sasa_entries, sasa_valid;
     zs_sasa_entry sasa[ZS_SASA_MAX];
+    /* the block loop's handler for a slot that is a SASA trigger (as h[1]); set by the
+     * block loop, so valid wherever a slot has an h[1] */
+    int32_t block_trigger_handler;
     /* timing state: earliest EX-start cycle of the next instruction, register readiness */
     zs_timing tm;
     uint32_t tm_result[OPC_COUNT];   /* cycles after EX occupancy until a consumer may issue */

@@ -7,6 +7,9 @@ branches and jumps, bounded loops) and an epilogue that writes the first bytes o
 the data region to fd 1 and exits with a register's value.
 
 Instruction choices come from the ISA table's op classes, never from a list here.
+`repeat` runs the body that many times (a counter in memory: nested in the body's own
+loops it changes no register the body keeps); `csr_reads` adds reads of the counter
+CSRs (their values depend on the timing model: not for the unicorn reference).
 `safe_skips` keeps every skip decision (skip-branch or SASA trigger) at least
 SAFE_DISTANCE instructions after anything that writes its condition registers, and
 SASA entries far ahead of their triggers, so zskip's timing mode can never lose a
@@ -45,9 +48,11 @@ MULDIV = _rows("mul", "div")
 
 
 class _Gen:
-    def __init__(self, seed: int, safe_skips: bool, insn_syntax: bool):
+    def __init__(self, seed: int, safe_skips: bool, insn_syntax: bool,
+                 csr_reads: bool = False):
         self.r = random.Random(seed)
         self.safe = safe_skips
+        self.csr_reads = csr_reads
         self.insn_syntax = insn_syntax
         self.labels = 0
         self.triggers: list[tuple[str, str, str, int]] = []   # (label, rs1, rs2, block length)
@@ -171,6 +176,9 @@ class _Gen:
     def units(self, n: int, depth: int = 0, in_loop: bool = False) -> list[str]:
         lines: list[str] = []
         for _ in range(n):
+            if self.csr_reads and self.r.random() < 0.15:
+                csr = self.r.choice(["cycle", "cycleh", "instret", "instreth", "time"])
+                lines.append(f"csrr {self.reg(dest=True)}, {csr}")
             k = self.r.random()
             if k < 0.3:
                 lines += [self.simple() for _ in range(self.r.randint(1, 4))]
@@ -196,8 +204,12 @@ class _Gen:
         return self.r.choice([self.r.randint(1, 255), self.r.randrange(1 << 32),
                               0x80000000, 0xFFFFFFFF, 0x100, 0x10000, 0xFF00])
 
-    def program(self, n_units: int) -> str:
+    def program(self, n_units: int, repeat: int = 1) -> str:
         body = self.units(n_units)
+        if repeat > 1:
+            body = (["la t6, repeat", f"li t5, {repeat}", "sw t5, 0(t6)", "again:"] + body
+                    + ["la t6, repeat", "lw t5, 0(t6)", "addi t5, t5, -1", "sw t5, 0(t6)",
+                       "bnez t5, again"])
         prologue = [f"la {BASE}, data"]
         prologue += [f"li x{i}, {self.r.choice(EDGES + [self.r.randrange(1 << 32)])}"
                      for i in range(1, 32) if f"x{i}" in POOL and self.r.random() < 0.5]
@@ -216,11 +228,12 @@ class _Gen:
         code = [line if line.endswith(":") else "    " + line
                 for line in prologue + body + epilogue]
         return "\n".join([".text", ".globl _start", "_start:", *code, ".data", ".p2align 2",
-                          "data:", *data]) + "\n"
+                          "data:", *data, "repeat: .word 0"]) + "\n"
 
 
 def random_program(seed: int, *, n_units: int = 40, safe_skips: bool = False,
-                   insn_syntax: bool = False) -> str:
+                   insn_syntax: bool = False, repeat: int = 1,
+                   csr_reads: bool = False) -> str:
     """Assembly text of a random program (deterministic in `seed`). `insn_syntax`
     writes Xzs instructions as GNU `.insn` lines, so GNU as can assemble it too."""
-    return _Gen(seed, safe_skips, insn_syntax).program(n_units)
+    return _Gen(seed, safe_skips, insn_syntax, csr_reads).program(n_units, repeat)
