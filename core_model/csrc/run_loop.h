@@ -53,9 +53,17 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     uint64_t *const ready = st->ready;
 #endif
 #if BLOCKS && TIMING
-/* out-of-line calls get a copy of the pipeline state, so that it can live in registers */
+/* Out-of-line calls get the pipeline state in p_ (in memory), so that pipe can live in
+ * registers; field by field: a whole-struct copy is read back in wider words than the
+ * fields were just written in, which stalls store forwarding. */
+    zs_pipe p_ = pipe;
+#define PIPE_COPY(to, from) do { \
+        (to).next_ex = (from).next_ex; (to).t = (from).t; (to).max_ready = (from).max_ready; \
+        (to).fetch_line = (from).fetch_line; (to).pending = (from).pending; \
+        (to).pending_entry = (from).pending_entry; \
+    } while (0)
 #define OUT_OF_LINE(call_with_p) do { \
-        zs_pipe p_ = pipe; call_with_p; pipe = p_; \
+        PIPE_COPY(p_, pipe); call_with_p; PIPE_COPY(pipe, p_); \
     } while (0)
     uint32_t blk = 0;             /* the running block's static schedule (st->blocks) */
     int dynamic = 0;              /* a data access in it did not hit */
@@ -624,6 +632,7 @@ out:
 #undef ISSUE
 #undef TIMED_BEFORE_BODY
 #undef OUT_OF_LINE
+#undef PIPE_COPY
 #undef VERIFY_READS
 #undef SWITCH_TO
 #undef NEXT

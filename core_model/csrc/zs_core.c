@@ -438,11 +438,14 @@ static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot
                          uint32_t pc, uint32_t n, int end)
 {
     zs_block *k = &st->blocks[index];
+    uint64_t fills = st->icache.fills;
     pipe_settle(st, p);
     for (uint32_t i = 0; i < n; i++)
         pipe_slot(st, p, b + i, pc + 4 * i, st->dstall[i], i == n - 1 ? end : END_NONE);
     if (end == END_ABORTED || end == END_NONE) return;
     st->icache_owner = index;
+    if (k->igen == fills && st->icache.fills == fills)
+        return;                              /* no line moved: where they were */
     k->igen = st->icache.fills;
     for (uint32_t j = 0; j < k->nlines; j++) {
         int i = cache_find(&st->icache, k->first_line + j);
