@@ -66,7 +66,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         PIPE_COPY(p_, pipe); call_with_p; PIPE_COPY(pipe, p_); \
     } while (0)
     uint32_t blk = 0;             /* the running block's static schedule (st->blocks) */
-    int dynamic = 0;              /* a data access in it did not hit */
+    uint32_t dextra = 0;          /* data-cache stall cycles in it beyond hits */
     const uint32_t dhit = st->dcache.hit_latency - 1;
 #endif
 #if BLOCKS
@@ -134,7 +134,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define DCACHE(addr, write) do { \
         uint32_t stall_ = DCACHE_ACCESS(addr, write); \
         st->dstall[s - bs] = stall_; \
-        dynamic |= stall_ != dhit; \
+        dextra += stall_ - dhit; \
     } while (0)
 #else
 #define DCACHE(addr, write) pipe_dcache(&pipe, DCACHE_ACCESS(addr, write), !(write), s->rd)
@@ -349,13 +349,20 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 /* within a block: nothing but the jump */
 #define NEXT() do { s = ns; goto *(&&L_DECODE + s->h[BLOCKS]); } while (0)
 #if TIMING
-/* Its timing when a block ends: static unless something dynamic happened. */
+/* Its timing when a block ends: static unless something dynamic happened; data-cache
+ * misses alone shift a static schedule that has no operand waits. */
 #define END_BLOCK() do { \
-        if (__builtin_expect(!dynamic && pipe.max_ready <= pipe.next_ex && \
-                             st->icache.fills == st->blocks[blk].igen, 1)) \
-            run_static(st, &pipe, blk, taken); \
-        else \
+        const zs_block *k_ = &st->blocks[blk]; \
+        if (__builtin_expect(pipe.max_ready <= pipe.next_ex && st->icache.fills == k_->igen, 1)) { \
+            if (__builtin_expect(!dextra, 1)) \
+                run_static(st, &pipe, blk, taken); \
+            else if (k_->no_waits) \
+                OUT_OF_LINE(run_static_stalled(st, &p_, blk, bs, taken, dextra)); \
+            else \
+                OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, taken)); \
+        } else { \
             OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, taken)); \
+        } \
     } while (0)
 /* Enter the block at ns: it must be known, fit the limit and have a static schedule
  * (built on its first entry here). */
@@ -364,7 +371,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (__builtin_expect(ns->blk == 0, 0)) ns->blk = build_block(st, ns, PC_OF(ns)); \
         if (__builtin_expect(ns->blk == NO_BLOCK, 0)) SWITCH_TO(ns); \
         blk = ns->blk; \
-        dynamic = 0; \
+        dextra = 0; \
         n += ns->blen; ns->count++; bs = ns; \
         NEXT(); \
     } while (0)

@@ -215,6 +215,7 @@ typedef struct {
     uint64_t max_ready;
     uint32_t fetch_line;
     int real_icache;         /* 0: every fetch hits (the block precompute) */
+    uint32_t waits;          /* cycles waited for operands (the block precompute) */
     /* the block loop writes a block's ready times when something may read them: the
      * last static run (block index, entry cycle) until then */
     uint32_t pending;
@@ -252,6 +253,7 @@ static inline void pipe_hazard(zs_pipe *p, uint32_t r)
 {
     uint64_t ready = p->ready[r];
     if (ready > p->t) {
+        p->waits += (uint32_t)(ready - p->t);
         p->ctr[p->ready_cause[r]] += ready - p->t;
         p->t = ready;
     }
@@ -392,6 +394,10 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
     const uint64_t entry = 1ull << 32;       /* after every ready time of an idle pipeline */
     uint64_t ready[33];
     uint8_t cause[33];
+    uint16_t pos[33] = {0};
+    for (uint32_t i = 0; i < len; i++)
+        if (writes_rd[b[i].id]) pos[b[i].rd] = (uint16_t)i;
+    k->no_waits = 1;
     for (int o = 0; o < 2; o++) {
         uint64_t ctr[ZS_NUM_COUNTERS] = {0};
         memset(ready, 0, sizeof ready);
@@ -402,6 +408,7 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
             pipe_slot(st, &p, b + i, pc + 4 * i, st->dcache.hit_latency - 1,
                       i == len - 1 ? o : END_NONE);
         k->cycles[o] = (uint32_t)(p.next_ex - entry);
+        if (p.waits) k->no_waits = 0;
         k->last_t = (uint32_t)(p.t - entry);
         for (int c = 0; c < ZS_BLOCK_CTRS; c++)
             k->ctr[o][c] = (uint32_t)ctr[ZS_BLOCK_CTR_FIRST + c];
@@ -412,6 +419,7 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
         k->writes[k->nwrites].reg = (uint8_t)r;
         k->writes[k->nwrites].cause = cause[r];
         k->writes[k->nwrites].ready = when;
+        k->writes[k->nwrites].pos = pos[r];
         k->nwrites++;
         if (when > k->max_ready) k->max_ready = when;
     }
@@ -491,6 +499,35 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
     if (k->max_ready > k->cycles[o] && e + k->max_ready > p->max_ready)
         p->max_ready = e + k->max_ready;
     k->runs[o]++;
+}
+
+/* A block execution whose only dynamic events were data-cache accesses that did not hit
+ * (extra cycles beyond hits in all), in a block without operand waits: each stall holds
+ * EX and delays everything after it alike (a load's own result included), so the
+ * static schedule holds, shifted by the stalls before each point. */
+static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot *b,
+                               int o, uint32_t extra)
+{
+    const zs_block *k = &st->blocks[index];
+    const uint32_t dhit = st->dcache.hit_latency - 1;
+    uint32_t shift[ZS_BLOCK_MAX_LEN], sum = 0;   /* stall cycles up to each position */
+    uint32_t len = b->blen;
+    run_static(st, p, index, o);
+    for (uint32_t i = 0; i < len; i++) {
+        uint8_t opc = b[i].opc;
+        if (opc == OPC_LOAD || opc == OPC_LOAD_ZD || opc == OPC_STORE) sum += st->dstall[i] - dhit;
+        shift[i] = sum;
+    }
+    p->t += extra;
+    p->next_ex += extra;
+    p->ctr[ZC_STALL_DCACHE] += extra;
+    for (uint32_t w = 0; w < k->nwrites; w++) {  /* its ready times, now (see pipe_settle) */
+        uint64_t when = p->pending_entry + k->writes[w].ready + shift[k->writes[w].pos];
+        p->ready[k->writes[w].reg] = when;
+        p->ready_cause[k->writes[w].reg] = k->writes[w].cause;
+        if (when > p->max_ready) p->max_ready = when;
+    }
+    p->pending = 0;
 }
 
 /* verify-skips: remember the state where the skip would have happened ... */

@@ -106,8 +106,10 @@ typedef struct {
     uint32_t first_line, nlines;            /* the fetch lines it spans */
     uint32_t line_index[ZS_BLOCK_MAX_LINES];  /* where they sat in the I-cache at igen */
     uint32_t max_ready;                     /* latest register ready time (offset) */
+    uint32_t no_waits;                      /* no operand waits: data-cache stalls add */
     uint32_t nwrites;
-    struct { uint8_t reg, cause; uint16_t pad; uint32_t ready; } writes[32];
+    /* the registers it writes: ready time (offset), stall cause, last writer (position) */
+    struct { uint8_t reg, cause; uint16_t pos; uint32_t ready; } writes[33];
 } zs_block;
 
 typedef struct zs_state {

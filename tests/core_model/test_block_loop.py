@@ -176,3 +176,69 @@ def test_xzs_loop(last: str, config, functional: bool) -> None:
     assert (m.status == "exit") == (last in ("exit",)), m.status
     if not functional:
         assert s.skips_lost > 0
+
+
+# Strided accesses over 64 KiB: blocks that miss the data cache on most runs (dirty
+# victims written back), with the loaded value used at once, later, in the next block
+# and not at all, and a call per element.
+MISSES = """
+.text
+.globl _start
+_start:
+    la    s1, buf
+    li    s4, 0xfffc
+    li    s5, {stride}
+    li    s0, 0
+    li    s2, 300
+loop:
+    add   a0, s0, s1
+    mv    a1, s2
+    call  bump
+    lw    t1, 64(a0)
+    bltz  s2, out             # never taken: t1 is used at the next block's start
+    add   s6, s6, t1
+    lw    t2, 128(a0)
+    sw    s2, 132(a0)
+    add   s0, s0, s5
+    and   s0, s0, s4
+    addi  s2, s2, -1
+    add   s7, s7, t2
+    bnez  s2, loop
+out:
+    mv    a0, s6
+    li    a7, 93
+    ecall
+bump:
+    {pre}
+    lw    t0, 0(a0)
+    {post}
+    addi  sp, sp, -16
+    sw    ra, 12(sp)
+    call  twice
+    add   t0, t0, a1
+    sw    t0, 0(a0)
+    lw    ra, 12(sp)
+    addi  sp, sp, 16
+    ret
+twice:
+    slli  a1, a1, 1
+    ret
+.bss
+buf: .zero 65792
+"""
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+@pytest.mark.parametrize("stride", [4, 36, 4160])
+@pytest.mark.parametrize("pre, post", [("nop", "nop"), ("nop", "addi t3, t0, 1"),
+                                       ("mul t3, a1, a1", "add t4, t3, t3"),
+                                       ("lw t3, 0(s1)", "add t4, t3, t3")])
+def test_data_cache_misses(stride: int, pre: str, post: str, config) -> None:
+    """(A miss between a load and its use absorbs the wait for its result.)"""
+    program = program_of(MISSES.format(stride=stride, pre=pre, post=post))
+    assert_same(program, config=config)
+    m = Machine(program, config)
+    m.run()
+    assert m.status == "exit"
+    assert stride < 4096 or m.stats.caches["dcache"]["misses"] > 250
+    assert_same(program, config=config, max_insns=1234)
