@@ -75,3 +75,13 @@ def test_compare_command_prints_the_table():
         capture_output=True, text=True, check=True)
     assert "cycles" in result.stdout and "energy (nJ)" in result.stdout
     assert "verify-skips: every skipped block was unobservable" in result.stdout
+
+
+def test_the_deeper_preset_loses_every_skip_at_distance_three():
+    # application preset: skip-branches decide in stage 3 (ID after a 2-stage fetch)
+    # and load data arrives after EX (stage 4) plus two memory stages, so a zero-detect
+    # load three instructions ahead has not written back when the skz decides.
+    ext = run("dense_xzs", config="application")
+    assert ext.stats.skips_taken == 0 and ext.stats.skips_lost == 15
+    np.testing.assert_array_equal(words(ext, "y", N_OUT),
+                                  words(run("dense_baseline", config="application"), "y", N_OUT))
