@@ -31,10 +31,16 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         [ZS_ID_FETCH_END] = (int32_t)(&&L_FETCH_END - &&L_DECODE),
     };
 #undef ZS_HANDLER_OFFSET
-    uint32_t *const x = st->x;
+    /* the registers in the frame (copied back at the end): addressed from the stack
+     * pointer, they need no register of their own */
+    uint32_t x[33];
+    memcpy(x, st->x, sizeof x);
     const uint32_t base = st->mem_base, size = st->mem_size;
     const uint64_t instret0 = st->instret0;
-    uint64_t sprf = st->sprf;
+    /* the SpRF one byte per register (zf[r] = SpRF[r]): a write clears its byte with one
+     * store, no read-modify-write chain through a mask */
+    uint8_t zf[33];
+    sprf_unpack(zf, st->sprf);
     /* n: dispatched in this zs_run call (the block loop counts a block when it enters
      * it); the per-instruction loop takes its slow path when n reaches limit */
     uint64_t n = st->run_n, limit;
@@ -53,18 +59,10 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     uint64_t *const ready = st->ready;
 #endif
 #if BLOCKS && TIMING
-/* Out-of-line calls get the pipeline state in p_ (in memory), so that pipe can live in
- * registers; field by field: a whole-struct copy is read back in wider words than the
- * fields were just written in, which stalls store forwarding. */
-    zs_pipe p_ = pipe;
-#define PIPE_COPY(to, from) do { \
-        (to).next_ex = (from).next_ex; (to).t = (from).t; (to).max_ready = (from).max_ready; \
-        (to).fetch_line = (from).fetch_line; (to).pending = (from).pending; \
-        (to).pending_entry = (from).pending_entry; \
-    } while (0)
-#define OUT_OF_LINE(call_with_p) do { \
-        PIPE_COPY(p_, pipe); call_with_p; PIPE_COPY(pipe, p_); \
-    } while (0)
+/* The block loop touches the pipeline only where a block ends: it lives in memory (p_
+ * is pipe), which leaves the registers to the handlers. */
+#define p_ pipe
+#define OUT_OF_LINE(call_with_p) call_with_p
     uint32_t blk = 0;             /* the running block's static schedule (st->blocks) */
     uint32_t dextra = 0;          /* data-cache stall cycles in it beyond hits */
     const uint32_t dhit = st->dcache.hit_latency - 1;
@@ -117,11 +115,11 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #endif
 
 #define WRITE_RD(v) do { \
-        x[s->rd] = (uint32_t)(v); sprf &= ~BIT(s->rd); VERIFY_WRITE(s->rd); \
+        x[s->rd] = (uint32_t)(v); zf[s->rd] = 0; VERIFY_WRITE(s->rd); \
     } while (0)
 #define WRITE_RD_ZD(v) do { \
         uint32_t v_ = (uint32_t)(v); \
-        x[s->rd] = v_; sprf = (sprf & ~BIT(s->rd)) | ((uint64_t)(v_ == 0) << s->rd); \
+        x[s->rd] = v_; zf[s->rd] = v_ == 0; \
         VERIFY_WRITE(s->rd); \
     } while (0)
 
@@ -223,8 +221,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #else
 #define KNOWN(r)   1
 #endif
-#define ZERO(r)    (KNOWN(r) && ((sprf >> (r)) & 1))
-#define NONZERO(r) (KNOWN(r) && !((sprf >> (r)) & 1))
+#define ZERO(r)    (KNOWN(r) && zf[r])
+#define NONZERO(r) (KNOWN(r) && !zf[r])
 /* Evaluates cond twice (ideal, then as timed) into want_ / got_. */
 #define DECIDE(cond, decision_cycle) \
         int ideal_ = 1; uint64_t decide_ = (decision_cycle); (void)decide_; \
@@ -237,8 +235,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define SKIP_DECISION_CYCLE (pipe.t - (tm->execute_stage - tm->decode_stage))
 #define FETCH_DECISION_CYCLE (pipe.next_ex - (tm->execute_stage - 1))
 #define SKIP_PENALTY(taken) do { \
-        uint32_t p_ = (taken) ? tm->skip_taken_penalty : tm->skip_not_taken_penalty; \
-        pipe.next_ex += p_; st->counters[ZC_STALL_SKIP] += p_; \
+        uint32_t pen_ = (taken) ? tm->skip_taken_penalty : tm->skip_not_taken_penalty; \
+        pipe.next_ex += pen_; st->counters[ZC_STALL_SKIP] += pen_; \
     } while (0)
 #else
 #define SKIP_DECISION_CYCLE 0
@@ -248,7 +246,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #if VERIFY
 /* Instead of skipping, execute the block and check it afterwards (slow path). */
 #define VERIFY_INSTEAD(end_pc) (!st->in_block && (end_pc) > PC \
-        ? (start_block(st, x, sprf, PC, (end_pc)), 1) : 0)
+        ? (start_block(st, x, sprf_pack(zf), PC, (end_pc)), 1) : 0)
 #else
 #define VERIFY_INSTEAD(end_pc) 0
 #endif
@@ -300,11 +298,16 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (x[12] > size || (uint32_t)(x[11] - base) > size - x[12]) \
             FAULT_AT(ZS_ACCESS_FAULT, x[11]); \
         st->out_fd = x[10]; st->out_addr = x[11]; st->out_len = x[12]; \
-        x[10] = x[12]; sprf &= ~BIT(10); VERIFY_WRITE(10); \
+        x[10] = x[12]; zf[10] = 0; VERIFY_WRITE(10); \
         STOP(ZS_OUTPUT); \
     } while (0)
 
+#if BLOCKS && TIMING
+/* the pending ready times belong to a block that is about to be forgotten */
+#define FLUSH_DECODED() do { pipe_settle(st, &pipe); flush_decoded(st, slots); } while (0)
+#else
 #define FLUSH_DECODED() flush_decoded(st, slots)
+#endif
 
 /* ---- timing of one instruction: fetch, operand hazards, EX occupancy ---- */
 /* The block loop times a block ending in OPC before the end's body? */
@@ -384,7 +387,22 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     } while (0)
 #endif
 #define FALL_THROUGH() NEXT()
+#if TIMING
+/* A taken end back to its own block's start right after a static run of the block:
+ * the same schedule again (run_static_again), the block entered as ENTER_BLOCK would. */
+#define LOOP_AGAIN() do { \
+        if (ns == bs && pipe.pending == blk && st->blocks[blk].again[taken] && !dextra && \
+            pipe.max_ready <= pipe.next_ex && __builtin_expect(n + bs->blen <= limit, 1)) { \
+            run_static_again(st, &pipe, blk, taken); \
+            n += bs->blen; bs->count++; \
+            NEXT(); \
+        } \
+    } while (0)
+#else
+#define LOOP_AGAIN() ((void)0)
+#endif
 #define END_AND_DISPATCH(OPC) do { \
+        if ((OPC) == OPC_BRANCH || (OPC) == OPC_JUMP) LOOP_AGAIN(); \
         if (!TIMED_BEFORE_BODY(OPC)) END_BLOCK(); \
         ENTER_BLOCK(); \
     } while (0)
@@ -488,7 +506,7 @@ slow_path:
 #if VERIFY
     if (st->in_block) {
         if (PC == st->block_end) {
-            end_block(st, x, sprf);
+            end_block(st, x, sprf_pack(zf));
         } else if (PC <= st->block_start || PC > st->block_end) {
             st->unsafe_kind = ZS_UNSAFE_EXIT;
             st->fault_addr = PC;
@@ -561,10 +579,11 @@ fetch_fault:
 stop:
     st->pc = PC_OF(ns);
 out:
+    memcpy(st->x, x, sizeof x);
 #if BLOCKS
     if (sasa_on) st->counters[ZC_SASA_LOOKUPS] += n - sasa_n0;
 #endif
-    st->sprf = sprf | 1;
+    st->sprf = sprf_pack(zf) | 1;
     if (status >= ZS_ILLEGAL_INSTRUCTION && status != ZS_SWITCH) {
         uint32_t off = st->pc - base;
         st->fault_pc = st->pc;
@@ -573,8 +592,8 @@ out:
     }
 #if TIMING
     {
-        zs_pipe p_ = pipe;       /* a copy: see OUT_OF_LINE */
-        pipe_settle(st, &p_);
+        zs_pipe q_ = pipe;       /* a copy: pipe may live in registers */
+        pipe_settle(st, &q_);
     }
     st->next_ex = pipe.next_ex;
     st->max_ready = pipe.max_ready;
@@ -639,7 +658,7 @@ out:
 #undef ISSUE
 #undef TIMED_BEFORE_BODY
 #undef OUT_OF_LINE
-#undef PIPE_COPY
+#undef p_
 #undef VERIFY_READS
 #undef SWITCH_TO
 #undef NEXT
@@ -648,6 +667,7 @@ out:
 #undef FALL_THROUGH
 #undef END_AND_DISPATCH
 #undef LEARN_BLOCK
+#undef LOOP_AGAIN
 #undef BLOCK_LOOP_CAN_TAKE
 #undef DISPATCH
 #undef ZS_HANDLER

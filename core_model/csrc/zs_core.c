@@ -425,6 +425,10 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
     }
     k->first_line = first_line;
     k->nlines = nlines;
+    /* run right after itself: fetch moves back from its last line to its first (a hit) */
+    k->again_stall = nlines > 1 ? st->icache.hit_latency - 1 : 0;
+    for (int o = 0; o < 2; o++)
+        k->again[o] = k->max_ready <= k->cycles[o] ? k->again_stall + k->cycles[o] : 0;
     k->igen = UINT64_MAX;                    /* the first run replays */
     return index;
 }
@@ -501,6 +505,19 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
     k->runs[o]++;
 }
 
+/* The block run on its static schedule again right after a static run of its own
+ * (p->pending is index), when k->again[o] allows (see zs_block): what run_static does
+ * then (its lines the most recent in the I-cache already, fetch back on its first). p->t is left alone: whatever reads it next sets it first (run_static, a replay). */
+static inline __attribute__((always_inline))
+void run_static_again(zs_state *st, zs_pipe *p, uint32_t index, int o)
+{
+    zs_block *k = &st->blocks[index];
+    p->pending_entry = p->next_ex + k->again_stall;
+    p->next_ex += k->again[o];
+    p->ctr[ZC_STALL_ICACHE] += k->again_stall;
+    k->runs[o]++;
+}
+
 /* A block execution whose only dynamic events were data-cache accesses that did not hit
  * (extra cycles beyond hits in all), in a block without operand waits: each stall holds
  * EX and delays everything after it alike (a load's own result included), so the
@@ -528,6 +545,19 @@ static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, const z
         if (when > p->max_ready) p->max_ready = when;
     }
     p->pending = 0;
+}
+
+/* The SpRF as a mask (st->sprf) and as one byte per register (the run loops). */
+static inline uint64_t sprf_pack(const uint8_t *zf)
+{
+    uint64_t v = 0;
+    for (int r = 0; r < 33; r++) v |= (uint64_t)zf[r] << r;
+    return v;
+}
+
+static inline void sprf_unpack(uint8_t *zf, uint64_t v)
+{
+    for (int r = 0; r < 33; r++) zf[r] = (uint8_t)(v >> r & 1);
 }
 
 /* verify-skips: remember the state where the skip would have happened ... */

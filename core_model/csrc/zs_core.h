@@ -101,6 +101,10 @@ typedef struct {
     uint64_t runs[2];                       /* executions on the static schedule */
     uint64_t igen;                          /* I-cache generation after its last fetches */
     uint32_t cycles[2];                     /* next_ex advance */
+    /* a run right after its own static run: next_ex advance when that updates neither
+     * the I-cache's order (its lines are the most recent) nor max_ready (no ready time
+     * later than its end), else 0; the I-cache stall of fetching its first line again */
+    uint32_t again[2], again_stall;
     uint32_t last_t;                        /* EX start of its last instruction (offset) */
     uint32_t ctr[2][ZS_BLOCK_CTRS];         /* counter deltas */
     uint32_t first_line, nlines;            /* the fetch lines it spans */

@@ -242,3 +242,68 @@ def test_data_cache_misses(stride: int, pre: str, post: str, config) -> None:
     assert m.status == "exit"
     assert stride < 4096 or m.stats.caches["dcache"]["misses"] > 250
     assert_same(program, config=config, max_insns=1234)
+
+
+# A block that loops onto itself (the inner loop; run_static_again while its schedule
+# holds), in a program that rewrites one of its instructions between passes (sw +
+# fence.i: the blocks are learned again, pending ready times settled first).
+SELF_LOOP = """
+.text
+.globl _start
+_start:
+    la    s1, buf
+    la    s2, patch
+    lw    s3, 0(s2)
+    la    s4, alt
+    lw    s4, 0(s4)
+    li    s5, 5
+outer:
+    li    t0, {inner}
+inner:
+{body}
+patch:
+    addi  a1, a1, 1
+    addi  t0, t0, -1
+    bnez  t0, inner
+    andi  t1, s5, 1
+    beqz  t1, 1f
+    sw    s4, 0(s2)
+    j     2f
+1:  sw    s3, 0(s2)
+2:  fence.i
+    addi  s5, s5, -1
+    bnez  s5, outer
+    add   a0, a1, a2
+    li    a7, 93
+    ecall
+alt:
+    addi  a1, a1, 3
+.data
+.p2align 2
+buf: .zero 4096
+"""
+SELF_LOOP_BODIES = {
+    "alu": "    add a2, a2, a1\n    xor a3, a2, t0",
+    "load used": "    lw a3, 0(s1)\n    add a2, a2, a3",
+    "load at the end": "    addi a2, a2, 1\n    lw a3, 4(s1)",
+    "mul at the end": "    add a2, a2, a1\n    mul a3, a2, t0",
+    "div": "    div a3, a2, t0\n    add a2, a2, a3",
+    "two lines": "\n".join(["    addi a4, a4, 1"] * 21),
+    "store misses": "    slli t2, t0, 6\n    add t2, t2, s1\n    sw t0, 0(t2)",
+    "load misses": "    slli t2, t0, 6\n    add t2, t2, s1\n    lw a3, 0(t2)\n    add a2, a2, a3",
+}
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+@pytest.mark.parametrize("inner", [1, 2, 37])
+@pytest.mark.parametrize("body", SELF_LOOP_BODIES)
+def test_self_loops(body: str, inner: int, config) -> None:
+    program = program_of(SELF_LOOP.format(body=SELF_LOOP_BODIES[body], inner=inner))
+    for functional in (False, True):
+        assert_same(program, functional=functional, config=config)
+    m = Machine(program, config)
+    m.run()
+    assert m.status == "exit"
+    assert m.x[11] == inner * (3 * 1 + 2 * 3)      # passes 2 and 4 ran the rewritten addi
+    for limit in (*range(1, 40, 3), 100, 301, 333, 1000):
+        assert_same(program, config=config, max_insns=limit)
