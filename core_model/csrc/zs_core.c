@@ -49,7 +49,9 @@ ZS_OPERAND_TABLE(writes_rd, ZS_WRD)
  * that was reached but not executed (a fault, the instruction limit, a SASA skip).
  * fold_counts() sums them along each block. */
 struct zs_slot {
-    uint32_t target;        /* static branch/jal/skip target slot, NO_TARGET: outside memory */
+    int32_t target;         /* static branch/jal/skip target: its slot's offset from this
+                             * one in bytes (within the reach of jal's immediate); NO_TARGET:
+                             * outside memory */
     int32_t h[2];           /* handler label - L_DECODE (per-instruction, block loop): 0
                              * until decoded */
     int32_t imm;
@@ -60,7 +62,7 @@ struct zs_slot {
     uint32_t blk;           /* its timing (st->blocks index); 0: not built, NO_BLOCK */
 };
 #define NO_BLOCK UINT32_MAX
-#define NO_TARGET UINT32_MAX
+#define NO_TARGET INT32_MIN
 
 /* Handlers beyond the table's rows: an undecodable word, the slot past memory's end. */
 enum { ZS_ID_ILLEGAL = ZS_NUM_INSNS, ZS_ID_FETCH_END, ZS_NUM_HANDLERS };
@@ -509,11 +511,11 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
  * (p->pending is index), when k->again[o] allows (see zs_block): what run_static does
  * then (its lines the most recent in the I-cache already, fetch back on its first). p->t is left alone: whatever reads it next sets it first (run_static, a replay). */
 static inline __attribute__((always_inline))
-void run_static_again(zs_state *st, zs_pipe *p, uint32_t index, int o)
+void run_static_again(zs_state *st, zs_pipe *p, uint32_t index, int o, uint32_t again)
 {
     zs_block *k = &st->blocks[index];
     p->pending_entry = p->next_ex + k->again_stall;
-    p->next_ex += k->again[o];
+    p->next_ex += again;                     /* k->again[o] */
     p->ctr[ZC_STALL_ICACHE] += k->again_stall;
     k->runs[o]++;
 }
