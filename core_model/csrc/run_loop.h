@@ -65,9 +65,6 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define OUT_OF_LINE(call_with_p) call_with_p
     uint32_t blk = 0;             /* the running block's static schedule (st->blocks) */
     uint32_t dextra = 0;          /* data-cache stall cycles in it beyond hits */
-    /* its next_ex advance when it runs right after itself (its again[1]) once LOOP_AGAIN
-     * found that it may: that stays so while it loops onto itself; 0: not known */
-    uint32_t again = 0;
     const uint32_t dhit = st->dcache.hit_latency - 1;
 #endif
 #if BLOCKS
@@ -377,7 +374,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (__builtin_expect(ns->blk == 0, 0)) ns->blk = build_block(st, ns, PC_OF(ns)); \
         if (__builtin_expect(ns->blk == NO_BLOCK, 0)) SWITCH_TO(ns); \
         blk = ns->blk; \
-        dextra = 0; again = 0; \
+        dextra = 0; \
         n += ns->blen; ns->count++; bs = ns; \
         NEXT(); \
     } while (0)
@@ -394,14 +391,11 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 /* A taken end back to its own block's start right after a static run of the block:
  * the same schedule again (run_static_again), the block entered as ENTER_BLOCK would. */
 #define LOOP_AGAIN() do { \
-        if (ns == bs && !dextra && __builtin_expect(n + bs->blen <= limit, 1)) { \
-            if (!again && pipe.pending == blk && pipe.max_ready <= pipe.next_ex) \
-                again = st->blocks[blk].again[taken]; \
-            if (again) { \
-                run_static_again(st, &pipe, blk, taken, again); \
-                n += bs->blen; bs->count++; \
-                NEXT(); \
-            } \
+        if (ns == bs && pipe.pending == blk && st->blocks[blk].again[taken] && !dextra && \
+            pipe.max_ready <= pipe.next_ex && __builtin_expect(n + bs->blen <= limit, 1)) { \
+            run_static_again(st, &pipe, blk, taken); \
+            n += bs->blen; bs->count++; \
+            NEXT(); \
         } \
     } while (0)
 #else

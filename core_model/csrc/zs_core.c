@@ -511,11 +511,11 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
  * (p->pending is index), when k->again[o] allows (see zs_block): what run_static does
  * then (its lines the most recent in the I-cache already, fetch back on its first). p->t is left alone: whatever reads it next sets it first (run_static, a replay). */
 static inline __attribute__((always_inline))
-void run_static_again(zs_state *st, zs_pipe *p, uint32_t index, int o, uint32_t again)
+void run_static_again(zs_state *st, zs_pipe *p, uint32_t index, int o)
 {
     zs_block *k = &st->blocks[index];
     p->pending_entry = p->next_ex + k->again_stall;
-    p->next_ex += again;                     /* k->again[o] */
+    p->next_ex += k->again[o];
     p->ctr[ZC_STALL_ICACHE] += k->again_stall;
     k->runs[o]++;
 }
