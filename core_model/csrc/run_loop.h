@@ -11,6 +11,7 @@
  *             the instruction limit near, a block without a static schedule).
  *             0: the per-instruction loop, the exact reference: every instruction is
  *             timed through ISSUE; it returns ZS_SWITCH where the block loop can go on.
+ * The template undefines these four at its end.
  *
  * Threaded dispatch: each predecoded slot holds its handler (as an offset from L_DECODE);
  * every handler ends with its own copy of the dispatch. Timing observes each
@@ -672,3 +673,8 @@ out:
 #undef DISPATCH
 #undef ZS_HANDLER
 }
+
+#undef RUN_NAME
+#undef TIMING
+#undef VERIFY
+#undef BLOCKS

@@ -587,60 +587,36 @@ static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
 #define VERIFY 0
 #define BLOCKS 0
 #include "run_loop.h"
-#undef RUN_NAME
-#undef TIMING
-#undef VERIFY
-#undef BLOCKS
 
 #define RUN_NAME run_functional_blocks
 #define TIMING 0
 #define VERIFY 0
 #define BLOCKS 1
 #include "run_loop.h"
-#undef RUN_NAME
-#undef TIMING
-#undef VERIFY
-#undef BLOCKS
 
 #define RUN_NAME run_timing
 #define TIMING 1
 #define VERIFY 0
 #define BLOCKS 0
 #include "run_loop.h"
-#undef RUN_NAME
-#undef TIMING
-#undef VERIFY
-#undef BLOCKS
 
 #define RUN_NAME run_timing_blocks
 #define TIMING 1
 #define VERIFY 0
 #define BLOCKS 1
 #include "run_loop.h"
-#undef RUN_NAME
-#undef TIMING
-#undef VERIFY
-#undef BLOCKS
 
 #define RUN_NAME run_functional_verify
 #define TIMING 0
 #define VERIFY 1
 #define BLOCKS 0
 #include "run_loop.h"
-#undef RUN_NAME
-#undef TIMING
-#undef VERIFY
-#undef BLOCKS
 
 #define RUN_NAME run_timing_verify
 #define TIMING 1
 #define VERIFY 1
 #define BLOCKS 0
 #include "run_loop.h"
-#undef RUN_NAME
-#undef TIMING
-#undef VERIFY
-#undef BLOCKS
 
 /* Start state from the configured fields (pc, x, mem_*, tm, caches' geometry, flags):
  * clears everything that running changes. */
