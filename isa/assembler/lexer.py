@@ -24,6 +24,18 @@ def strip_block_comments(source: str) -> str:
     return _BLOCK.sub(blank, source)
 
 
+def _literal_end(text: str, i: int) -> int:
+    """Index of the last character of the string ("...") or character literal ('a',
+    'a or '\\n': GNU accepts all) that starts at text[i]."""
+    if text[i] == '"':
+        i += 1
+        while i < len(text) and text[i] != '"':
+            i += 2 if text[i] == "\\" else 1
+        return i
+    i += 2 if text[i + 1:i + 2] == "\\" else 1
+    return i + 1 if text[i + 1:i + 2] == "'" else i
+
+
 def split_statements(line: str) -> list[tuple[int, str]]:
     """(start column, text) of each `;`-separated statement, comments removed."""
     if '"' not in line and "'" not in line:
@@ -43,13 +55,8 @@ def split_statements(line: str) -> list[tuple[int, str]]:
     out, start, i, n = [], 0, 0, len(line)
     while i < n:
         c = line[i]
-        if c == '"':
-            i += 1
-            while i < n and line[i] != '"':
-                i += 2 if line[i] == "\\" else 1
-        elif c == "'":   # 'a' or 'a (GNU accepts both), '\n'
-            i += 2 if line[i + 1:i + 2] == "\\" else 1
-            i += 1 if line[i + 1:i + 2] == "'" else 0
+        if c == '"' or c == "'":
+            i = _literal_end(line, i)
         elif c == "#" or line.startswith("//", i):
             break
         elif c == ";":
@@ -69,13 +76,8 @@ def split_operands(text: str) -> list[str]:
     out, depth, start, i, n = [], 0, 0, 0, len(text)
     while i < n:
         c = text[i]
-        if c == '"':
-            i += 1
-            while i < n and text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
-        elif c == "'":
-            i += 2 if text[i + 1:i + 2] == "\\" else 1
-            i += 1 if text[i + 1:i + 2] == "'" else 0
+        if c == '"' or c == "'":
+            i = _literal_end(text, i)
         elif c == "(":
             depth += 1
         elif c == ")":
