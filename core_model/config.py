@@ -19,6 +19,7 @@ CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 DEFAULT_CONFIG = "embedded"
 PREDICTORS = ("not_taken", "btfn")
 DIVIDERS = ("fixed", "data")
+MEMORY_KINDS = ("sram", "dram")
 
 
 class ConfigError(ZskipError):
@@ -75,11 +76,14 @@ class CacheConfig:
 
 @dataclass(frozen=True)
 class MemoryConfig:
+    kind: str                    # what main memory is: on-chip "sram" or "dram" (energy)
     latency: int
     stack_size: int
     heap_size: int
 
     def check(self, where: str) -> None:
+        if self.kind not in MEMORY_KINDS:
+            raise ConfigError(f"{where}.kind: {self.kind!r} is not one of {', '.join(MEMORY_KINDS)}")
         if self.stack_size % 16 or self.stack_size < 16:
             raise ConfigError(f"{where}.stack_size: must be a positive multiple of 16")
 
@@ -91,6 +95,7 @@ class CoreConfig:
     max_insns: int
     energy_table: str
     sasa_entries: int
+    xzs: bool
     pipeline: PipelineConfig
     latency: dict[str, int]      # cycles each op class holds EX (its occupancy)
     icache: CacheConfig
@@ -164,6 +169,7 @@ def config_from_dict(data: dict[str, Any], where: str) -> CoreConfig:
         raise ConfigError(f"{where}: max_insns must be >= 1")
     if not 1 <= data["sasa_entries"] <= 256:
         raise ConfigError(f"{where}: sasa_entries must be in 1..256")
+    _check_value(f"{where}: xzs", data["xzs"], bool)
     _keys(f"{where}: latency", data["latency"], set(OP_CLASSES))
     for key, value in data["latency"].items():
         _check_value(f"{where}: latency.{key}", value, int)
@@ -172,6 +178,7 @@ def config_from_dict(data: dict[str, Any], where: str) -> CoreConfig:
     return CoreConfig(
         name=data["name"], description=data["description"], max_insns=data["max_insns"],
         energy_table=data["energy_table"], sasa_entries=data["sasa_entries"],
+        xzs=data["xzs"],
         pipeline=_section(PipelineConfig, data["pipeline"], f"{where}: pipeline"),
         latency=dict(data["latency"]),
         icache=_section(CacheConfig, data["icache"], f"{where}: icache"),

@@ -191,7 +191,7 @@ class Machine:
         counters = dict(zip(COUNTER_NAMES, (int(v) for v in self._counters)))
         insn_counts = {n: int(c) for n, c in zip(INSN_NAMES, self._insn_counts) if c}
         return Stats.from_counters(counters, insn_counts, self.energy_table,
-                                   self.config.name, self.functional)
+                                   self.config, self.functional)
 
     # ---- state ----
     @property

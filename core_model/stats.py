@@ -12,14 +12,24 @@ from typing import Any
 
 from zskip.isa.table import BY_NAME, OP_CLASSES
 
-from .energy import EnergyTable
+from .config import MEMORY_KINDS, CoreConfig
+from .energy import CACHES, EnergyTable
 
 STALL_PREFIX = "STALL_"
+# Redirect stalls: pipe_redirect (zs_core.c) charges stage - 1 cycles for a branch,
+# jump or mispredict resolved in that stage, and SKIP_PENALTY (run_loop.h) a skip's
+# penalty, each cycle the refetch of one slot fetched on the wrong path and squashed.
+WRONG_PATH_STALLS = ("STALL_BRANCH_MISPREDICT", "STALL_TAKEN_BRANCH", "STALL_JUMP",
+                     "STALL_SKIP")
 
 
 def action_counts(counters: dict[str, int], insn_counts: dict[str, int],
-                  functional: bool) -> dict[str, int]:
-    """The energy model's actions, from the core's counters and per-instruction counts."""
+                  config: CoreConfig) -> dict[str, int]:
+    """The energy model's actions, from the core's counters and per-instruction counts,
+    on a core built as `config` says (Xzs hardware or not, cache lines, memory kind).
+    Functional runs have no stalls, caches or cycles: their actions are those of the
+    retired instructions alone, every fetch an I-cache read and every memory op a
+    D-cache access."""
     per_class = dict.fromkeys(OP_CLASSES, 0)
     rf_reads = sprf_reads = 0
     for name, count in insn_counts.items():
@@ -28,30 +38,32 @@ def action_counts(counters: dict[str, int], insn_counts: dict[str, int],
         rf_reads += count * len(row.reads_x())
         if row.opclass == "skip":
             sprf_reads += count * len(row.reads_sprf())
-    memory_ops = per_class["load"] + per_class["store"] + per_class["load_zd"]
-    instret = counters["INSTRET"]
-    timed = not functional
+    instret, cycles = counters["INSTRET"], counters["CYCLES"]
+    wrong_path = sum(counters[k] for k in WRONG_PATH_STALLS)
+    xzs = int(config.xzs)           # a core without Xzs has none of its structures
+    mem_words = {"read": counters["MEM_READ_WORDS"], "write": counters["MEM_WRITE_WORDS"]}
     return {
         "fetch_decode": instret,
+        "wrong_path_fetch": wrong_path,
         **per_class,
         "rf_read": rf_reads,
         "rf_write": counters["RF_WRITES"],
         # a SASA trigger match reads both condition bits
-        "sprf_read": sprf_reads + 2 * counters["SASA_CHECKS"],
+        "sprf_read": xzs * (sprf_reads + 2 * counters["SASA_CHECKS"]),
         # every register write sets or clears its SpRF bit
-        "sprf_write": counters["RF_WRITES"],
-        "zero_detect": per_class["load_zd"],
-        "sasa_lookup": counters["SASA_LOOKUPS"],
-        # caches exist only in the timing model; a fetch in the line of the previous
-        # fetch is a hit that the core does not look up
-        "icache_hit": (instret - counters["ICACHE_MISSES"]) if timed else 0,
-        "icache_miss": counters["ICACHE_MISSES"],
-        "dcache_hit": (memory_ops - counters["DCACHE_MISSES"]) if timed else 0,
-        "dcache_miss": counters["DCACHE_MISSES"],
-        "dcache_writeback": counters["DCACHE_WRITEBACKS"],
-        "memory_read": counters["MEM_READ_WORDS"],
-        "memory_write": counters["MEM_WRITE_WORDS"],
-        "leakage": counters["CYCLES"],
+        "sprf_write": xzs * counters["RF_WRITES"],
+        "zero_detect": xzs * per_class["load_zd"],
+        "sasa_lookup": xzs * counters["SASA_LOOKUPS"],
+        "icache_read": instret + wrong_path,
+        "icache_fill": counters["ICACHE_MISSES"] * (config.icache.line // 8),
+        "dcache_access": per_class["load"] + per_class["store"] + per_class["load_zd"],
+        "dcache_fill": counters["DCACHE_MISSES"] * (config.dcache.line // 8),
+        "dcache_writeback": counters["DCACHE_WRITEBACKS"] * (config.dcache.line // 8),
+        **{f"{kind}_{op}": words if kind == config.memory.kind else 0
+           for kind in MEMORY_KINDS for op, words in mem_words.items()},
+        "leakage": cycles,
+        "sprf_leakage": xzs * cycles,
+        "sasa_leakage": xzs * cycles * config.sasa_entries,
     }
 
 
@@ -83,12 +95,16 @@ class Stats:
 
     @classmethod
     def from_counters(cls, counters: dict[str, int], insn_counts: dict[str, int],
-                      table: EnergyTable, config: str, functional: bool) -> Stats:
-        actions = action_counts(counters, insn_counts, functional)   # per op class too
-        energy = table.energy(actions)
+                      table: EnergyTable, config: CoreConfig, functional: bool) -> Stats:
+        actions = action_counts(counters, insn_counts, config)   # per op class too
+        cache_bytes = {name: getattr(config, name).size for name in CACHES}
+        energy = table.energy(actions, cache_bytes)
         instructions, cycles = counters["INSTRET"], counters["CYCLES"]
+        # caches are looked up only in the timing model
+        accesses = {"icache": instructions, "dcache": actions["dcache_access"]} \
+            if not functional else {"icache": 0, "dcache": 0}
         return cls(
-            config=config, functional=functional,
+            config=config.name, functional=functional,
             instructions=instructions, cycles=cycles,
             cpi=cycles / instructions if instructions and cycles else 0.0,
             stalls={k[len(STALL_PREFIX):].lower(): v for k, v in counters.items()
@@ -98,14 +114,12 @@ class Stats:
             skip_branches=actions["skip"], skips_taken=counters["SKIPS_TAKEN"],
             sasa_hits=counters["SASA_HITS"], skipped=counters["SKIPPED_INSNS"],
             skips_lost=counters["SKIPS_LOST"],
-            caches={
-                "icache": {"accesses": actions["icache_hit"] + actions["icache_miss"],
-                           "hits": actions["icache_hit"], "misses": actions["icache_miss"],
-                           "writebacks": 0},
-                "dcache": {"accesses": actions["dcache_hit"] + actions["dcache_miss"],
-                           "hits": actions["dcache_hit"], "misses": actions["dcache_miss"],
-                           "writebacks": actions["dcache_writeback"]},
-            },
+            caches={name: {"bytes": cache_bytes[name], "accesses": accesses[name],
+                           "hits": accesses[name] - counters[f"{name.upper()}_MISSES"],
+                           "misses": counters[f"{name.upper()}_MISSES"],
+                           "writebacks": counters["DCACHE_WRITEBACKS"] if name == "dcache"
+                           else 0}
+                    for name in CACHES},
             actions=actions, energy=energy,
             energy_by_component=table.by_component(energy),
             energy_total=sum(energy.values()), energy_table=table.name,
@@ -114,7 +128,7 @@ class Stats:
 
     def energy_with(self, table: EnergyTable) -> dict[str, Any]:
         """Energy of this run priced with another table: by action, component, total."""
-        energy = table.energy(self.actions)
+        energy = table.energy(self.actions, {n: c["bytes"] for n, c in self.caches.items()})
         return {"by_action": energy, "by_component": table.by_component(energy),
                 "total": sum(energy.values())}
 
