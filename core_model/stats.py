@@ -90,6 +90,7 @@ class Stats:
     energy_by_component: dict[str, float]
     energy_total: float
     energy_table: str
+    cache_bytes: dict[str, int]      # cache sizes, which the cache energies scale with
     counters: dict[str, int] = field(repr=False)
     insn_counts: dict[str, int] = field(repr=False)
 
@@ -114,7 +115,7 @@ class Stats:
             skip_branches=actions["skip"], skips_taken=counters["SKIPS_TAKEN"],
             sasa_hits=counters["SASA_HITS"], skipped=counters["SKIPPED_INSNS"],
             skips_lost=counters["SKIPS_LOST"],
-            caches={name: {"bytes": cache_bytes[name], "accesses": accesses[name],
+            caches={name: {"accesses": accesses[name],
                            "hits": accesses[name] - counters[f"{name.upper()}_MISSES"],
                            "misses": counters[f"{name.upper()}_MISSES"],
                            "writebacks": counters["DCACHE_WRITEBACKS"] if name == "dcache"
@@ -122,13 +123,13 @@ class Stats:
                     for name in CACHES},
             actions=actions, energy=energy,
             energy_by_component=table.by_component(energy),
-            energy_total=sum(energy.values()), energy_table=table.name,
+            energy_total=sum(energy.values()), energy_table=table.name, cache_bytes=cache_bytes,
             counters=dict(counters), insn_counts=dict(insn_counts),
         )
 
     def energy_with(self, table: EnergyTable) -> dict[str, Any]:
         """Energy of this run priced with another table: by action, component, total."""
-        energy = table.energy(self.actions, {n: c["bytes"] for n, c in self.caches.items()})
+        energy = table.energy(self.actions, self.cache_bytes)
         return {"by_action": energy, "by_component": table.by_component(energy),
                 "total": sum(energy.values())}
 

@@ -210,7 +210,7 @@ def test_cache_energy_scales_with_the_cache_size() -> None:
     table = load_energy_table("energy_45nm")
     assert (table.size_rule.reference_bytes, table.size_rule.exponent) == (8192, 0.5)
     app = _run(LOOP, "application")
-    assert app.caches["icache"]["bytes"] == app.caches["dcache"]["bytes"] == 32768
+    assert app.cache_bytes == {"icache": 32768, "dcache": 32768}
     # 32 KiB = 4 x the 8 KiB reference: 25 pJ x sqrt(4) = 50 pJ per I-cache read,
     # and a 64-bit fill write 10 x 2 = 20 pJ, [H]'s own 32 KB SRAM figure
     assert app.energy["icache_read"] == pytest.approx(50.0 * app.actions["icache_read"])
