@@ -83,7 +83,8 @@ class MemoryConfig:
 
     def check(self, where: str) -> None:
         if self.kind not in MEMORY_KINDS:
-            raise ConfigError(f"{where}.kind: {self.kind!r} is not one of {', '.join(MEMORY_KINDS)}")
+            raise ConfigError(f"{where}.kind: {self.kind!r} is not one of "
+                              f"{', '.join(MEMORY_KINDS)}")
         if self.stack_size % 16 or self.stack_size < 16:
             raise ConfigError(f"{where}.stack_size: must be a positive multiple of 16")
 

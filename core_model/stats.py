@@ -102,8 +102,8 @@ class Stats:
         energy = table.energy(actions, cache_bytes)
         instructions, cycles = counters["INSTRET"], counters["CYCLES"]
         # caches are looked up only in the timing model
-        accesses = {"icache": instructions, "dcache": actions["dcache_access"]} \
-            if not functional else {"icache": 0, "dcache": 0}
+        i_acc, d_acc = (0, 0) if functional else (instructions, actions["dcache_access"])
+        i_miss, d_miss = counters["ICACHE_MISSES"], counters["DCACHE_MISSES"]
         return cls(
             config=config.name, functional=functional,
             instructions=instructions, cycles=cycles,
@@ -115,12 +115,12 @@ class Stats:
             skip_branches=actions["skip"], skips_taken=counters["SKIPS_TAKEN"],
             sasa_hits=counters["SASA_HITS"], skipped=counters["SKIPPED_INSNS"],
             skips_lost=counters["SKIPS_LOST"],
-            caches={name: {"accesses": accesses[name],
-                           "hits": accesses[name] - counters[f"{name.upper()}_MISSES"],
-                           "misses": counters[f"{name.upper()}_MISSES"],
-                           "writebacks": counters["DCACHE_WRITEBACKS"] if name == "dcache"
-                           else 0}
-                    for name in CACHES},
+            caches={
+                "icache": {"accesses": i_acc, "hits": i_acc - i_miss, "misses": i_miss,
+                           "writebacks": 0},
+                "dcache": {"accesses": d_acc, "hits": d_acc - d_miss, "misses": d_miss,
+                           "writebacks": counters["DCACHE_WRITEBACKS"]},
+            },
             actions=actions, energy=energy,
             energy_by_component=table.by_component(energy),
             energy_total=sum(energy.values()), energy_table=table.name, cache_bytes=cache_bytes,

@@ -231,3 +231,12 @@ def test_main_memory_is_priced_as_the_preset_says() -> None:
     assert emb.energy_by_component["memory"] == pytest.approx(4 * 100.0)
     assert (app.actions["sram_read"], app.actions["dram_read"]) == (0, 8)
     assert app.energy_by_component["memory"] == pytest.approx(8 * 1950.0)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"memory": {"kind": "flash"}}, "memory.kind: 'flash' is not one of sram, dram"),
+    ({"xzs": 1}, "xzs: expected bool"),
+])
+def test_energy_config_keys_are_checked(change: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config().updated(change)
