@@ -16,9 +16,12 @@ from .config import MEMORY_KINDS, CoreConfig
 from .energy import CACHES, EnergyTable
 
 STALL_PREFIX = "STALL_"
-# Redirect stalls: pipe_redirect (zs_core.c) charges stage - 1 cycles for a branch,
-# jump or mispredict resolved in that stage, and SKIP_PENALTY (run_loop.h) a skip's
-# penalty, each cycle the refetch of one slot fetched on the wrong path and squashed.
+# Redirect stalls, one cycle per slot fetched on the wrong path and squashed:
+# pipe_redirect (zs_core.c) charges stage - 1 cycles for a branch, jump or mispredict
+# resolved in that stage (the stage - 1 younger slots), SKIP_PENALTY (run_loop.h) the
+# configured skip_taken_penalty per taken skip (= decode_stage - 1 in both presets) and
+# skip_not_taken_penalty per fall-through (0 in both presets; a config that sets it is
+# taken to refetch that many slots too). SASA skips at fetch: no wrong path.
 WRONG_PATH_STALLS = ("STALL_BRANCH_MISPREDICT", "STALL_TAKEN_BRANCH", "STALL_JUMP",
                      "STALL_SKIP")
 
