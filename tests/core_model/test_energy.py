@@ -92,6 +92,7 @@ def test_recompute_with_another_table(stats) -> None:
     # the saved JSON has everything needed to re-price later
     saved = json.loads(stats.to_json())
     assert saved["actions"] == stats.actions
+    assert saved["cache_bytes"] == {"icache": 8192, "dcache": 8192}
     assert saved["energy_total"] == pytest.approx(stats.energy_total)
 
 
