@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from zskip.cmd_compare import Outcome, check_same_results
 from zskip.core_model import Machine
-from zskip.programs import load_any
+from zskip.core_model.compare import Outcome, check_same_results
+from zskip.isa.program import load_any
 
 from ..core_model.harness import differences, run_reference
 
@@ -21,7 +21,7 @@ N_IN, N_OUT = 32, 16
 def run(name: str, **kwargs) -> Outcome:
     program = load_any(EXAMPLES / f"{name}.S")
     machine = Machine(program, **kwargs)
-    return Outcome(program, machine, machine.run())
+    return Outcome(name, program, machine, machine.run())
 
 
 def words(outcome: Outcome, symbol: str, n: int) -> np.ndarray:
@@ -45,7 +45,7 @@ def test_both_versions_compute_the_numpy_result(runs):
 
 def test_xzs_skips_the_zero_rows(runs):
     base, ext = runs
-    assert check_same_results(base, ext) >= 3          # x, w and y compared
+    assert check_same_results([base, ext]).objects >= 3   # x, w and y compared
     # Each of the 15 zero activations skips its row. The skip jumps over 12 instruction
     # words (la = 2, li, the 9-instruction loop body), which is what `skipped` counts;
     # the work avoided is the loop's 16 iterations: 3 + 16 x 9 instructions per row.
@@ -74,7 +74,7 @@ def test_compare_command_prints_the_table():
          str(EXAMPLES / "dense_xzs.S"), "--verify-skips"],
         capture_output=True, text=True, check=True)
     assert "cycles" in result.stdout and "energy (nJ)" in result.stdout
-    assert "verify-skips: every skipped block was unobservable" in result.stdout
+    assert "verify-skips: every skipped block of dense_xzs.S was unobservable" in result.stdout
 
 
 def test_the_deeper_preset_loses_every_skip_at_distance_three():
