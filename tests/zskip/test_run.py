@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -56,6 +57,7 @@ def test_output_streams_and_ctrl_c_stops_cleanly_with_partial_stats(tmp_path) ->
     proc = zskip("run", source(tmp_path, WRITE_THEN_LOOP), "--stats", "--max-insns", "1e12")
     try:
         # the write is visible while the program still runs
+        assert select.select([proc.stdout], [], [], 30)[0], "no output while running"
         assert proc.stdout.readline() == b"first\n"
         assert proc.poll() is None
         proc.send_signal(signal.SIGINT)
