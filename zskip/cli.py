@@ -33,8 +33,8 @@ SUBCOMMANDS = {
     "asm": "assemble a .S file into an ELF32 executable or a flat binary",
     "disasm": "disassemble an ELF or flat binary (base ISA via capstone, Xzs via the table)",
     "run": "run a program (.S or ELF) on the core model",
-    "compare": "run programs computing the same thing (software and Xzs variants); "
-               "check their results agree and print speedup and energy",
+    "compare": "run programs that compute the same thing (software and Xzs variants), "
+               "check that\ntheir results agree, print speedup and energy",
 }
 
 
