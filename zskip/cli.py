@@ -17,6 +17,7 @@ from zskip.isa.errors import ZskipError
 
 EXIT_ERROR = ZskipError.exit_status   # 125: bad usage, unreadable input, bad config
 EXIT_INTERRUPTED = 130                # Ctrl-C: 128 + SIGINT, as a shell reports it
+EXIT_BROKEN_PIPE = 141                # output piped into `head`: 128 + SIGPIPE
 
 EXIT_STATUS_HELP = """\
 exit status:
@@ -26,7 +27,8 @@ exit status:
   126  the program faulted (illegal instruction, bad access, unsupported ecall)
   127  --verify-skips found an unsafe skip
   130  interrupted (Ctrl-C)
-  133  the program stopped at ebreak (128 + SIGTRAP)"""
+  133  the program stopped at ebreak (128 + SIGTRAP)
+  141  the output pipe was closed (128 + SIGPIPE)"""
 
 # name -> one-line help; the module is zskip.cmd_<name>
 SUBCOMMANDS = {
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into `head`: stop quietly, like coreutils
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return EXIT_BROKEN_PIPE
     except OSError as exc:   # unreadable input, unwritable output
         print(f"zskip {args.command}: error: {exc.strerror or exc}: "
               f"{exc.filename or ''}".rstrip(": "), file=sys.stderr)

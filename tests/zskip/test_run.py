@@ -172,3 +172,50 @@ def test_version(capsys) -> None:
     with pytest.raises(SystemExit) as done:
         main(["--version"])
     assert done.value.code == 0 and capsys.readouterr().out.startswith("zskip 0.")
+
+
+def test_readme_c_recipe_builds_and_runs(tmp_path) -> None:
+    """README.md, "Running a C program": its start file and GCC command, as written."""
+    from tests.conftest import require_tool
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Running a C program", 1)[1].split("\n## ", 1)[0]
+    start, command = re.findall(r"```(?:asm|sh)\n(.*?)```", section, re.S)
+    (tmp_path / "start.S").write_text(start)
+    (tmp_path / "prog.c").write_text("""
+int squares[8];
+static void write1(const char *s, long n) {
+    register long a0 __asm__("a0") = 1, a1 __asm__("a1") = (long)s, a2 __asm__("a2") = n,
+        a7 __asm__("a7") = 64;
+    __asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a7) : "memory");
+}
+int main(void) {
+    int sum = 0;
+    for (int i = 0; i < 8; i++) sum += squares[i] = i * i;
+    write1("hi\\n", 3);
+    return sum;
+}
+""")
+    gcc, run_line = command.replace("\\\n", " ").strip().splitlines()
+    assert gcc.split()[0] == "riscv64-unknown-elf-gcc" and run_line.startswith("zskip run")
+    subprocess.run([require_tool(gcc.split()[0]), *gcc.split()[1:]], cwd=tmp_path, check=True)
+    done = subprocess.run([sys.executable, "-m", "zskip", *run_line.split()[1:]],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (140, "hi\n")        # 0 + 1 + 4 + ... + 49
+    assert "instructions" in done.stderr
+
+
+def test_a_closed_output_pipe_is_141(tmp_path) -> None:
+    flat = tmp_path / "nops.bin"
+    flat.write_bytes(bytes.fromhex("13000000") * 50_000)     # a long listing
+    listing = zskip("disasm", str(flat))
+    listing.stdout.close()                       # the reader goes away, as `head` does
+    _, err = listing.communicate(timeout=60)
+    assert listing.returncode == 141 and b"Traceback" not in err
+
+
+def test_run_help_documents_the_exit_statuses(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    out = capsys.readouterr().out
+    for status in ("124", "125", "126", "127", "130", "133", "141"):
+        assert re.search(rf"^  {status}  \S", out, re.M), status
