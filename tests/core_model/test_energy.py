@@ -87,7 +87,7 @@ def test_recompute_with_another_table(stats) -> None:
     # the saved JSON has everything needed to re-price later
     saved = json.loads(stats.to_json())
     assert saved["actions"] == stats.actions
-    assert saved["energy_total"] == pytest.approx(stats.energy_total)
+    assert saved["energy_total_pj"] == pytest.approx(stats.energy_total)
 
 
 def test_every_default_names_its_source() -> None:
