@@ -39,7 +39,7 @@ class Outcome:
 
     @property
     def xzs(self) -> bool:
-        """The program uses Xzs instructions (and ran on a core with the hardware)."""
+        """It ran on a core with the Xzs hardware (config_for: it uses Xzs instructions)."""
         return self.machine.config.xzs
 
     @property

@@ -8,9 +8,9 @@ import argparse
 import json
 import sys
 
-from zskip.core_model import compare, load_config
+from zskip.core_model import CoreConfig, compare, load_config
 from zskip.isa.errors import ZskipError
-from zskip.isa.program import load_any
+from zskip.isa.program import Program, load_any
 
 from .cmd_run import _count
 from .progress import RunProgress
@@ -59,11 +59,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(energy in pJ; - for stdout)")
 
 
-def _run(label: str, path: str, config, args: argparse.Namespace,
+def _run(label: str, program: Program, config: CoreConfig, args: argparse.Namespace,
          verify_skips: bool = False) -> compare.Outcome:
     progress = RunProgress(f"running {label}")
     try:
-        return compare.run_program(label, load_any(path), config, functional=args.functional,
+        return compare.run_program(label, program, config, functional=args.functional,
                                    verify_skips=verify_skips, max_insns=args.max_insns,
                                    progress=progress)
     finally:
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     configs = [load_config(overrides[i]) if i in overrides else default
                for i in range(1, len(args.programs) + 1)]
     labels = compare.labels(args.programs)
-    outcomes = [_run(label, path, config, args)
+    outcomes = [_run(label, load_any(path), config, args)
                 for label, path, config in zip(labels, args.programs, configs)]
     agreement = compare.check_same_results(outcomes)
     for name, having in agreement.one_sided.items():
@@ -94,11 +94,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"\nsame exit code, output and {agreement.objects} data objects in all runs",
           file=out)
     if args.verify_skips:
-        for label, path, config, outcome in zip(labels, args.programs, configs, outcomes):
+        for outcome, config in zip(outcomes, configs):
             if outcome.xzs:
-                _run(label, path, config, args, verify_skips=True)
-                print(f"verify-skips: every skipped block of {label} was unobservable",
-                      file=out)
+                _run(outcome.label, outcome.program, config, args, verify_skips=True)
+                print(f"verify-skips: every skipped block of {outcome.label} was "
+                      "unobservable", file=out)
     if args.json:
         text = json.dumps(compare.to_dict(outcomes), indent=2)
         if args.json == "-":
