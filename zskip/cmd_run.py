@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Callable
 
 from tabulate import tabulate
 
@@ -59,11 +60,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write the statistics as JSON (energy in pJ; - for stdout)")
 
 
-def _write_output(fd: int, data: bytes) -> None:
-    stream = sys.stderr if fd == 2 else sys.stdout
-    stream.flush()
-    stream.buffer.write(data)
-    stream.buffer.flush()
+def _output_writer(progress: RunProgress) -> Callable[[int, bytes], None]:
+    """Machine.run's output hook: the program's fd 1 to stdout, fd 2 to stderr, at once
+    (the progress line cleared first)."""
+    def write(fd: int, data: bytes) -> None:
+        progress.done()
+        stream = sys.stderr if fd == 2 else sys.stdout
+        stream.flush()
+        stream.buffer.write(data)
+        stream.buffer.flush()
+    return write
 
 
 def _report(args: argparse.Namespace, stats: Stats) -> None:
@@ -83,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     progress = RunProgress(f"running {args.file.name}")
     try:
         try:
-            stats = machine.run(args.max_insns, progress, _write_output)
+            stats = machine.run(args.max_insns, progress, _output_writer(progress))
         finally:
             progress.done()
         if args.verify_skips:

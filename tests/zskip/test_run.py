@@ -219,3 +219,14 @@ def test_run_help_documents_the_exit_statuses(capsys) -> None:
     out = capsys.readouterr().out
     for status in ("124", "125", "126", "127", "130", "133", "141"):
         assert re.search(rf"^  {status}  \S", out, re.M), status
+
+
+def test_progress_line_clears_before_program_output_and_comes_back(capsys) -> None:
+    from zskip.progress import RunProgress
+    progress = RunProgress("running p", delay=0, interval=0)
+    progress.enabled = True                       # as on a terminal
+    progress(2_000_000)
+    progress.done()                               # what the output hook does first
+    progress(4_000_000)
+    err = capsys.readouterr().err
+    assert err.count("running p: ") == 2 and err.index("\r\033[K") < err.rindex("4.0 M")
