@@ -19,7 +19,7 @@ from zskip.isa.errors import ZskipError
 from zskip.isa.program import Program, uses_extension
 
 from .config import CoreConfig
-from .faults import Fault
+from .faults import Fault, Interrupted
 from .machine import Machine
 from .stats import SCHEMA, Stats
 
@@ -62,13 +62,13 @@ def run_program(label: str, program: Program, config: CoreConfig, *,
                 functional: bool = False, verify_skips: bool = False,
                 max_insns: int | None = None,
                 progress: Callable[[int], None] | None = None) -> Outcome:
-    """Run `program` on config_for(program, config); a Fault names the program."""
+    """Run `program` on config_for(program, config); a Fault or an interrupt names it."""
     machine = Machine(program, config_for(program, config), functional=functional,
                       verify_skips=verify_skips)
     try:
         stats = machine.run(max_insns, progress)
-    except Fault as fault:
-        fault.program = label
+    except (Fault, Interrupted) as stop:
+        stop.program = label
         raise
     return Outcome(label, program, machine, stats)
 

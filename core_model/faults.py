@@ -74,10 +74,16 @@ class UnsafeSkip(Fault):
 
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C stopped a run between two batches; the machine state is consistent and
-    its statistics are those of the instructions retired so far."""
+    its statistics are those of the instructions retired so far. `program` as for
+    Fault."""
+    program: str | None = None
 
     def __init__(self, pc: int, word: int | None, retired: int):
         self.pc, self.word, self.retired = pc, word, retired
         self.insn = disassemble(word, pc)
         super().__init__(f"interrupted at pc 0x{pc:08x}: {self.insn} "
                          f"({retired} instructions retired)")
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{self.program}: {message}" if self.program else message

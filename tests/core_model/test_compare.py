@@ -84,3 +84,11 @@ def test_ctrl_c_between_batches_is_interrupted_with_the_pc() -> None:
         m.run(100, progress=interrupt)
     assert isinstance(info.value, KeyboardInterrupt)           # still a KeyboardInterrupt
     assert m.stats.partial == "an interrupt (Ctrl-C)" and m.stats.instructions == 100
+
+
+def test_an_interrupted_comparison_names_the_program() -> None:
+    def interrupt(retired: int) -> None:
+        raise KeyboardInterrupt
+    with pytest.raises(Interrupted, match=r"^spin: interrupted at pc 0x"):
+        run_program("spin", assemble(PROLOGUE + "1:  j 1b\n"), load_config(), max_insns=50,
+                    progress=interrupt)
