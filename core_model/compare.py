@@ -177,7 +177,7 @@ def table(outcomes: list[Outcome]) -> str:
             row("instructions retired", lambda s: s.instructions)]
     if not functional:
         rows += [row("cycles", lambda s: s.cycles), row("CPI", lambda s: f"{s.cpi:.3f}")]
-    rows += [row("energy, without caches, memory, leakage (nJ)" if functional
+    rows += [row("energy, without the timing model's terms (nJ)" if functional
                  else "energy (nJ)", lambda s: f"{s.energy_total / 1e3:.2f}"),
              row("skip-branches seen / taken",
                  lambda s: f"{s.skip_branches} / {s.skips_taken}", True),

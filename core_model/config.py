@@ -94,7 +94,7 @@ class CoreConfig:
     max_insns: int
     energy_table: str
     sasa_entries: int
-    xzs: bool                    # the Xzs hardware is present (else Xzs words are illegal)
+    xzs: bool
     pipeline: PipelineConfig
     latency: dict[str, int]      # cycles each op class holds EX (its occupancy)
     icache: CacheConfig
@@ -162,14 +162,14 @@ def config_from_dict(data: dict[str, Any], where: str) -> CoreConfig:
     _keys(where, data, set(hints))
     for key in ("name", "description", "energy_table"):
         _check_value(f"{where}: {key}", data[key], str)
+    _check_energy_table(where, data["energy_table"])
     for key in ("max_insns", "sasa_entries"):
         _check_value(f"{where}: {key}", data[key], int)
-    _check_value(f"{where}: xzs", data["xzs"], bool)
-    _check_energy_table(where, data["energy_table"])
     if not 1 <= data["max_insns"]:
         raise ConfigError(f"{where}: max_insns must be >= 1")
     if not 1 <= data["sasa_entries"] <= 256:
         raise ConfigError(f"{where}: sasa_entries must be in 1..256")
+    _check_value(f"{where}: xzs", data["xzs"], bool)
     _keys(f"{where}: latency", data["latency"], set(OP_CLASSES))
     for key, value in data["latency"].items():
         _check_value(f"{where}: latency.{key}", value, int)

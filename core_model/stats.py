@@ -15,13 +15,6 @@ from zskip.isa.table import BY_NAME, OP_CLASSES
 from .energy import EnergyTable
 
 STALL_PREFIX = "STALL_"
-SCHEMA = 1
-# Stats fields only the timing model computes: null in functional mode's JSON.
-TIMED_FIELDS = ("cycles", "cpi", "stalls", "branches_taken", "mispredictions", "skips_lost",
-                "caches")
-# Fields renamed in to_dict to carry their unit.
-UNIT_KEYS = {"energy": "energy_pj", "energy_by_component": "energy_by_component_pj",
-             "energy_total": "energy_total_pj"}
 
 
 def action_counts(counters: dict[str, int], insn_counts: dict[str, int],
@@ -60,6 +53,15 @@ def action_counts(counters: dict[str, int], insn_counts: dict[str, int],
         "memory_write": counters["MEM_WRITE_WORDS"],
         "leakage": counters["CYCLES"],
     }
+
+
+SCHEMA = 1
+# Stats fields only the timing model computes: null in functional mode's JSON.
+TIMED_FIELDS = ("cycles", "cpi", "stalls", "branches_taken", "mispredictions", "skips_lost",
+                "caches")
+# Fields renamed in to_dict to carry their unit.
+UNIT_KEYS = {"energy": "energy_pj", "energy_by_component": "energy_by_component_pj",
+             "energy_total": "energy_total_pj"}
 
 
 @dataclass
@@ -116,7 +118,7 @@ class Stats:
             stalls={k[len(STALL_PREFIX):].lower(): v for k, v in counters.items()
                     if k.startswith(STALL_PREFIX)},
             branches=actions["branch"], branches_taken=counters["BRANCHES_TAKEN"],
-            mispredictions=counters["MISPREDICTIONS"],
+            mispredictions=counters["MISPREDICTIONS"], partial=partial,
             skip_branches=actions["skip"], skips_taken=counters["SKIPS_TAKEN"],
             sasa_hits=counters["SASA_HITS"], skipped=counters["SKIPPED_INSNS"],
             skips_lost=counters["SKIPS_LOST"],
@@ -131,7 +133,7 @@ class Stats:
             actions=actions, energy=energy,
             energy_by_component=table.by_component(energy),
             energy_total=sum(energy.values()), energy_table=table.name,
-            counters=dict(counters), insn_counts=dict(insn_counts), partial=partial,
+            counters=dict(counters), insn_counts=dict(insn_counts),
         )
 
     def energy_with(self, table: EnergyTable) -> dict[str, Any]:
@@ -175,6 +177,6 @@ class Stats:
         rows += [(f"energy: {k} (nJ)", round(v / 1000, 3))
                  for k, v in self.energy_by_component.items() if v or not self.functional]
         total = "energy total (nJ)" if not self.functional else \
-            "energy total, without caches, memory, leakage (nJ)"
+            "energy total, without the timing model's terms (nJ)"
         rows.append((total, round(self.energy_total / 1000, 3)))
         return rows
