@@ -230,3 +230,13 @@ def test_progress_line_clears_before_program_output_and_comes_back(capsys) -> No
     progress(4_000_000)
     err = capsys.readouterr().err
     assert err.count("running p: ") == 2 and err.index("\r\033[K") < err.rindex("4.0 M")
+
+
+def test_ctrl_c_outside_a_run_is_130_without_traceback(monkeypatch, capfd) -> None:
+    import zskip.cmd_run
+
+    def interrupted(*args) -> None:
+        raise KeyboardInterrupt
+    monkeypatch.setattr(zskip.cmd_run, "load_any", interrupted)   # e.g. while assembling
+    assert main(["run", "x.S"]) == 130
+    assert capfd.readouterr().err == "zskip run: interrupted\n"
