@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{prefix}{exc}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt as exc:   # Machine.run says where (faults.Interrupted)
-        print(f"zskip {args.command}: {exc or 'interrupted'}", file=sys.stderr)
+        print(f"zskip {args.command}: {str(exc) or 'interrupted'}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into `head`: stop quietly, like coreutils
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
