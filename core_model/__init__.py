@@ -2,10 +2,10 @@
 action-count energy model, behind a small Python facade."""
 from .config import ConfigError, CoreConfig, load_config
 from .faults import (AccessFault, Fault, FetchFault, IllegalInstruction, InstructionLimit,
-                     MisalignedAccess, UnsafeSkip, UnsupportedEcall)
+                     Interrupted, MisalignedAccess, UnsafeSkip, UnsupportedEcall)
 from .machine import AddressError, Machine
 from .stats import Stats
 
 __all__ = ["AccessFault", "AddressError", "ConfigError", "CoreConfig", "Fault", "FetchFault",
-           "IllegalInstruction", "InstructionLimit", "Machine", "MisalignedAccess", "Stats",
-           "UnsafeSkip", "UnsupportedEcall", "load_config"]
+           "IllegalInstruction", "InstructionLimit", "Interrupted", "Machine",
+           "MisalignedAccess", "Stats", "UnsafeSkip", "UnsupportedEcall", "load_config"]

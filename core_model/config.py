@@ -1,7 +1,10 @@
 """Core configurations: TOML files in configs/, loaded into frozen dataclasses.
 
 Every key is required and checked (type, range); an unknown key is an error, so a typo
-never silently falls back to a default.
+never silently falls back to a default. A file may instead start from another config:
+`extends = "embedded"` (a preset name, or a path relative to the file) takes every key
+from there, and the file gives only the keys it changes (its `name` defaults to the
+file's stem). An `energy_table` path is relative to the file that names it.
 """
 from __future__ import annotations
 
@@ -164,6 +167,7 @@ def config_from_dict(data: dict[str, Any], where: str) -> CoreConfig:
     _keys(where, data, set(hints))
     for key in ("name", "description", "energy_table"):
         _check_value(f"{where}: {key}", data[key], str)
+    _check_energy_table(where, data["energy_table"])
     for key in ("max_insns", "sasa_entries"):
         _check_value(f"{where}: {key}", data[key], int)
     if not 1 <= data["max_insns"]:
@@ -192,10 +196,27 @@ def preset_names() -> list[str]:
     return sorted(p.stem for p in CONFIG_DIR.glob("*.toml") if not p.stem.startswith("energy"))
 
 
+def energy_table_names() -> list[str]:
+    return sorted(p.stem for p in CONFIG_DIR.glob("energy*.toml"))
+
+
+def _is_path(text: str) -> bool:
+    return "/" in text or text.endswith(".toml")
+
+
+def _check_energy_table(where: str, name: str) -> None:
+    if _is_path(name):
+        if not Path(name).is_file():
+            raise ConfigError(f"{where}: energy_table: {name}: no such file")
+    elif not (CONFIG_DIR / f"{name}.toml").is_file():
+        raise ConfigError(f"{where}: unknown energy table {name!r} "
+                          f"(tables: {', '.join(energy_table_names())})")
+
+
 def resolve(name_or_path: str | Path, directory: Path = CONFIG_DIR) -> Path:
     """A preset name ("embedded") or a path to a TOML file."""
     text = str(name_or_path)
-    if "/" not in text and not text.endswith(".toml"):
+    if not _is_path(text):
         path = directory / f"{text}.toml"
         if not path.is_file():
             raise ConfigError(f"unknown preset {text!r} (presets: {', '.join(preset_names())})")
@@ -215,7 +236,26 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not a text file") from None
 
 
+def _read_config(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The keys of a config file with its `extends` chain applied and its energy table
+    path made independent of the working directory."""
+    data = read_toml(path)
+    table = data.get("energy_table")
+    if isinstance(table, str) and _is_path(table):
+        data["energy_table"] = str((path.parent / table).resolve())
+    base = data.pop("extends", None)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ConfigError(f"{path}: extends: expected a preset name or a path, got {base!r}")
+    base_path = resolve(path.parent / base if _is_path(base) else base).resolve()
+    if base_path in chain:
+        raise ConfigError(f"{path}: extends {base}: a cycle")
+    return _merge(_read_config(base_path, (*chain, base_path)),
+                  {"name": path.stem, **data})
+
+
 def load_config(name_or_path: str | Path | None = None) -> CoreConfig:
     """Load a preset by name or a TOML file by path (None: the embedded default)."""
     path = resolve(name_or_path if name_or_path is not None else DEFAULT_CONFIG)
-    return config_from_dict(read_toml(path), str(path))
+    return config_from_dict(_read_config(path, (path.resolve(),)), str(path))

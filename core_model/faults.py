@@ -16,8 +16,11 @@ def disassemble(word: int | None, pc: int) -> str:
 
 
 class Fault(ZskipError):
-    """The program faulted. `what` is the kind, as the message words it."""
+    """The program faulted. `what` is the kind, as the message words it; `program`,
+    when set (e.g. by a comparison of several programs), names the program first."""
     what = "fault"
+    exit_status = 126
+    program: str | None = None
 
     def __init__(self, pc: int, word: int | None, address: int | None = None,
                  detail: str = ""):
@@ -27,6 +30,10 @@ class Fault(ZskipError):
         if detail:
             message += f" ({detail})"
         super().__init__(message)
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{self.program}: {message}" if self.program else message
 
 
 class IllegalInstruction(Fault):
@@ -47,6 +54,7 @@ class FetchFault(Fault):
 
 class InstructionLimit(Fault):
     what = "instruction limit reached"
+    exit_status = 124
 
 
 class UnsupportedEcall(Fault):
@@ -56,8 +64,26 @@ class UnsupportedEcall(Fault):
 class UnsafeSkip(Fault):
     """verify-skips found a skip that would have changed the program's behaviour."""
     what = "unsafe skip"
+    exit_status = 127
 
     def __init__(self, pc: int, word: int | None, address: int | None, detail: str,
                  block: tuple[int, int]):
         self.block = block
         super().__init__(pc, word, address, detail)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a run between two batches; the machine state is consistent and
+    its statistics are those of the instructions retired so far. `program` as for
+    Fault."""
+    program: str | None = None
+
+    def __init__(self, pc: int, word: int | None, retired: int):
+        self.pc, self.word, self.retired = pc, word, retired
+        self.insn = disassemble(word, pc)
+        super().__init__(f"interrupted at pc 0x{pc:08x}: {self.insn} "
+                         f"({retired} instructions retired)")
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{self.program}: {message}" if self.program else message

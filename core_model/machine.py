@@ -113,19 +113,24 @@ class Machine:
         self.output = b""
         self.exit_code: int | None = None
         self.status: str | None = None
+        self.stopped_by: str | None = None   # why the last run stopped early (Stats.partial)
 
     # ---- running ----
     def run(self, max_insns: int | None = None,
-            progress: Callable[[int], None] | None = None) -> Stats:
-        """Run until exit or ebreak; raises a Fault subclass. At most max_insns
-        instructions retire (default: the config's max_insns). `progress` is called
-        with the retired count after each batch."""
+            progress: Callable[[int], None] | None = None,
+            output: Callable[[int, bytes], None] | None = None) -> Stats:
+        """Run until exit or ebreak; raises a Fault subclass, or faults.Interrupted on
+        Ctrl-C (honoured between batches). At most max_insns instructions retire
+        (default: the config's max_insns). `progress` is called with the retired count
+        after each batch; `output(fd, data)` with each write as the program makes it
+        (`self.output` captures every write too)."""
         limit = self.config.max_insns if max_insns is None else max_insns
         if limit < 0:
             raise ZskipError(f"max_insns must be >= 0, got {limit}")
         st = self._st
         start = int(st.counters[INSTRET])
         out = bytearray(self.output)
+        self.stopped_by = None
         try:
             while True:
                 done = int(st.counters[INSTRET]) - start
@@ -139,7 +144,10 @@ class Machine:
                     continue
                 if status == lib.ZS_OUTPUT:
                     off = st.out_addr - self.mem_base
-                    out += self.memory[off:off + st.out_len].tobytes()
+                    data = self.memory[off:off + st.out_len].tobytes()
+                    out += data
+                    if output is not None:
+                        output(int(st.out_fd), data)
                     continue
                 if status == lib.ZS_EXIT:
                     self.status, self.exit_code = "exit", int(st.exit_code) & 0xFFFFFFFF
@@ -148,15 +156,25 @@ class Machine:
                 else:
                     raise self._fault_from_status(status)
                 return self.stats
+        except faults.Fault as fault:
+            self.status = "fault"
+            self.stopped_by = "the instruction limit" \
+                if isinstance(fault, faults.InstructionLimit) else f"a fault ({fault.what})"
+            raise
+        except KeyboardInterrupt:
+            self.status, self.stopped_by = "interrupted", "an interrupt (Ctrl-C)"
+            raise faults.Interrupted(self.pc, self._word_at_pc(),
+                                     int(st.counters[INSTRET]) - start) from None
         finally:
             self.output = bytes(out)
 
-    def _fault(self, cls: type[faults.Fault], address: int | None, detail: str) -> faults.Fault:
-        st = self._st
-        off = st.pc - self.mem_base
-        word = self.read_u32(st.pc) if 0 <= off <= self.memory.size - 4 and not off & 3 \
+    def _word_at_pc(self) -> int | None:
+        off = self._st.pc - self.mem_base
+        return self.read_u32(self._st.pc) if 0 <= off <= self.memory.size - 4 and not off & 3 \
             else None
-        return cls(st.pc, word, address, detail)
+
+    def _fault(self, cls: type[faults.Fault], address: int | None, detail: str) -> faults.Fault:
+        return cls(self._st.pc, self._word_at_pc(), address, detail)
 
     def _fault_from_status(self, status: int) -> faults.Fault:
         st = self._st
@@ -191,7 +209,7 @@ class Machine:
         counters = dict(zip(COUNTER_NAMES, (int(v) for v in self._counters)))
         insn_counts = {n: int(c) for n, c in zip(INSN_NAMES, self._insn_counts) if c}
         return Stats.from_counters(counters, insn_counts, self.energy_table,
-                                   self.config, self.functional)
+                                   self.config, self.functional, self.stopped_by)
 
     # ---- state ----
     @property

@@ -70,9 +70,31 @@ def action_counts(counters: dict[str, int], insn_counts: dict[str, int],
     }
 
 
+SCHEMA = 1
+# Stats fields only the timing model computes: null in functional mode's JSON.
+TIMED_FIELDS = ("cycles", "cpi", "stalls", "branches_taken", "mispredictions", "skips_lost",
+                "caches")
+# Fields renamed in to_dict to carry their unit.
+UNIT_KEYS = {"energy": "energy_pj", "energy_by_component": "energy_by_component_pj",
+             "energy_total": "energy_total_pj"}
+
+
 @dataclass
 class Stats:
-    """What one run did. Counts are dynamic; energy is in pJ."""
+    """What one run did. Counts are dynamic; energy is in pJ.
+
+    `partial` says why the figures stop early (a fault, the instruction limit, an
+    interrupt); None when the program ran to its exit or ebreak.
+
+    to_dict() / to_json() schema 1 (the keys are the fields, except):
+      "schema": 1                       this layout; bumped when a key changes meaning
+      "energy_pj": {action: pJ}         (field `energy`)
+      "energy_by_component_pj": {component: pJ}
+      "energy_total_pj": pJ
+      instructions, cycles, stalls, branches, skips, caches, actions, counters and
+      insn_counts are counts (stalls in cycles); cpi is cycles per instruction;
+      in functional mode the timing-only keys (TIMED_FIELDS) are null.
+    """
     config: str
     functional: bool
     instructions: int
@@ -96,10 +118,12 @@ class Stats:
     cache_bytes: dict[str, int]      # cache sizes, which the cache energies scale with
     counters: dict[str, int] = field(repr=False)
     insn_counts: dict[str, int] = field(repr=False)
+    partial: str | None = None
 
     @classmethod
     def from_counters(cls, counters: dict[str, int], insn_counts: dict[str, int],
-                      table: EnergyTable, config: CoreConfig, functional: bool) -> Stats:
+                      table: EnergyTable, config: CoreConfig, functional: bool,
+                      partial: str | None = None) -> Stats:
         actions = action_counts(counters, insn_counts, config)   # per op class too
         cache_bytes = {name: getattr(config, name).size for name in CACHES}
         energy = table.energy(actions, cache_bytes)
@@ -114,7 +138,7 @@ class Stats:
             stalls={k[len(STALL_PREFIX):].lower(): v for k, v in counters.items()
                     if k.startswith(STALL_PREFIX)},
             branches=actions["branch"], branches_taken=counters["BRANCHES_TAKEN"],
-            mispredictions=counters["MISPREDICTIONS"],
+            mispredictions=counters["MISPREDICTIONS"], partial=partial,
             skip_branches=actions["skip"], skips_taken=counters["SKIPS_TAKEN"],
             sasa_hits=counters["SASA_HITS"], skipped=counters["SKIPPED_INSNS"],
             skips_lost=counters["SKIPS_LOST"],
@@ -137,28 +161,40 @@ class Stats:
                 "total": sum(energy.values())}
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The figures as plain data, in the schema of the class docstring."""
+        data = {UNIT_KEYS.get(k, k): v for k, v in asdict(self).items()}
+        if self.functional:
+            data.update(dict.fromkeys(TIMED_FIELDS))
+        return {"schema": SCHEMA, **data}
 
     def to_json(self, **kwargs: Any) -> str:
         return json.dumps(self.to_dict(), indent=kwargs.pop("indent", 2), **kwargs)
 
     def table_rows(self) -> list[tuple[str, Any]]:
-        """(metric, value) rows for printing."""
-        rows: list[tuple[str, Any]] = [
-            ("config", self.config + (" (functional)" if self.functional else "")),
-            ("instructions", self.instructions), ("cycles", self.cycles),
-            ("CPI", round(self.cpi, 4)),
-            ("branches / taken / mispredicted",
-             f"{self.branches} / {self.branches_taken} / {self.mispredictions}"),
-            ("skip-branches / taken", f"{self.skip_branches} / {self.skips_taken}"),
-            ("SASA hits", self.sasa_hits), ("instructions skipped", self.skipped),
-            ("skips lost to timing", self.skips_lost),
-        ]
-        rows += [(f"stall: {k}", v) for k, v in self.stalls.items() if v]
-        for name, c in self.caches.items():
-            rows.append((name, f"{c['hits']} hits, {c['misses']} misses, "
-                               f"{c['writebacks']} writebacks"))
-        rows += [(f"energy: {k} (pJ)", round(v, 1))
-                 for k, v in self.energy_by_component.items()]
-        rows.append(("energy total (nJ)", round(self.energy_total / 1000, 3)))
+        """(metric, value) rows for printing: only what the run's mode computed."""
+        mode = "functional" if self.functional else "timing"
+        rows: list[tuple[str, Any]] = [("config", f"{self.config} ({mode})")]
+        if self.partial:
+            rows.append(("partial", f"stopped by {self.partial}"))
+        rows.append(("instructions", self.instructions))
+        if self.functional:
+            rows.append(("branches", self.branches))
+        else:
+            rows += [("cycles", self.cycles), ("CPI", round(self.cpi, 4)),
+                     ("branches / taken / mispredicted",
+                      f"{self.branches} / {self.branches_taken} / {self.mispredictions}")]
+        rows += [("skip-branches / taken", f"{self.skip_branches} / {self.skips_taken}"),
+                 ("SASA hits", self.sasa_hits), ("instructions skipped", self.skipped)]
+        if not self.functional:
+            rows.append(("skips lost to timing", self.skips_lost))
+            rows += [(f"stall: {k} (cycles)", v) for k, v in self.stalls.items() if v]
+            for name, c in self.caches.items():
+                rows.append((name, f"{c['hits']} hits, {c['misses']} misses, "
+                                   f"{c['writebacks']} writebacks"))
+        # functional mode: the caches, memory and leakage components stay zero
+        rows += [(f"energy: {k} (nJ)", round(v / 1000, 3))
+                 for k, v in self.energy_by_component.items() if v or not self.functional]
+        total = "energy total (nJ)" if not self.functional else \
+            "energy total, without the timing model's terms (nJ)"
+        rows.append((total, round(self.energy_total / 1000, 3)))
         return rows

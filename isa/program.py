@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .encoding import lookup
 from .errors import ZskipError
 
 DEFAULT_BASE = 0x10000   # where GNU ld (elf32lriscv) puts .text, and where flat binaries go
@@ -92,3 +93,43 @@ def load_program(path: str | Path, base: int | None = None) -> Program:
     if data[:4] == MAGIC:
         return read_elf(data, str(path))
     return load_binary(data, DEFAULT_BASE if base is None else base, source=str(path))
+
+
+ASM_SUFFIXES = (".s", ".S", ".asm")
+
+
+def load_any(path: str | Path, base: int | None = None) -> Program:
+    """Assemble `path` if it is assembly source (ASM_SUFFIXES), else load it as an ELF
+    or a flat binary placed at `base` (default DEFAULT_BASE). Assembly and ELF say
+    where they load: a `base` for them is an error."""
+    from .assembler import assemble   # the assembler builds on this module's classes
+    from .elf import MAGIC, read_elf
+
+    path = Path(path)
+    if path.suffix in ASM_SUFFIXES:
+        kind = "assembly source"
+    else:
+        data = path.read_bytes()
+        if data[:4] != MAGIC:
+            return load_binary(data, DEFAULT_BASE if base is None else base, source=str(path))
+        kind = "an ELF file"
+    if base is not None:
+        raise ProgramError(f"{path}: a load address (--base) applies to flat binaries; "
+                           f"{kind} says where it loads")
+    if kind == "assembly source":
+        return assemble(path.read_text(encoding="utf-8", errors="replace"), str(path))
+    return read_elf(data, str(path))
+
+
+def uses_extension(program: Program, extension: str = "xzs") -> bool:
+    """Whether any word of the program's executable segments decodes (by the ISA table)
+    to an instruction of `extension`. A flat binary is one rwx segment, so its data
+    words count too."""
+    for seg in program.segments:
+        if "x" not in seg.flags:
+            continue
+        for off in range(0, len(seg.data) - 3, 4):
+            row = lookup(int.from_bytes(seg.data[off:off + 4], "little"))
+            if row is not None and row.extension == extension:
+                return True
+    return False

@@ -1,114 +1,109 @@
-"""`zskip compare BASELINE EXTENDED`: run a baseline kernel and its zero-skip version on
-the same core, check they compute the same thing, and print the speedup and energy table."""
+"""`zskip compare A B [C ...]`: run programs that compute the same thing (a kernel's
+software variants and its Xzs variants), check they leave the same results, and print
+the table of each and the ratios of every Xzs program over every software-only one.
+The work is core_model.compare's; this module parses and prints."""
 from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import dataclass
+import sys
 
-from tabulate import tabulate
-
-from zskip.core_model import Machine, Stats, load_config
+from zskip.core_model import CoreConfig, compare, load_config
 from zskip.isa.errors import ZskipError
-from zskip.isa.program import Program
+from zskip.isa.program import Program, load_any
 
-from .programs import load_any
+from .cmd_run import _count
 from .progress import RunProgress
 
+EPILOG = """\
+Each program that uses Xzs instructions runs on the configuration; each software-only
+program runs on the same configuration without the Xzs hardware (xzs = false), so it
+pays nothing for it.
 
-class MismatchError(ZskipError):
-    """The two versions of a kernel did not leave the same results."""
+exit status:
+  0    every program left the same exit code, output and data objects
+  1    the results differ (the message names the symbol, byte offset and both values)
+  124  a program hit the instruction limit
+  125  zskip error: bad usage, unreadable or malformed input, bad config
+  126  a program faulted (the message names it)
+  127  --verify-skips found an unsafe skip
+  130  interrupted (Ctrl-C)"""
+
+
+def _config_for(text: str) -> tuple[int, str]:
+    index, sep, config = text.partition("=")
+    if not (sep and index.isdigit() and int(index) >= 1 and config):
+        raise argparse.ArgumentTypeError(f"expected INDEX=CONFIG (INDEX from 1), got {text!r}")
+    return int(index), config
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("baseline", help="baseline program (.S or ELF)")
-    parser.add_argument("extended", help="zero-skip version of the same program (.S or ELF)")
-    parser.add_argument("--config", help="core config: preset name or TOML path "
-                        "(default: embedded)")
+    parser.epilog = EPILOG
+    parser.add_argument("programs", nargs="+", metavar="PROGRAM",
+                        help="two or more programs (.S or ELF) computing the same thing")
+    parser.add_argument("--config", help="core config for every program: preset name or "
+                        "TOML path (default: embedded)")
+    parser.add_argument("--config-for", type=_config_for, action="append", default=[],
+                        metavar="INDEX=CONFIG",
+                        help="config for the INDEX-th program (from 1) instead of --config; "
+                             "repeatable")
+    parser.add_argument("--max-insns", type=_count, default=None,
+                        help="instruction limit of each run (default: the config's)")
+    parser.add_argument("--functional", action="store_true",
+                        help="no timing: compare instructions and instruction energy only")
     parser.add_argument("--verify-skips", action="store_true",
-                        help="also run the extended program executing every skipped block, "
-                             "and fail if skipping it was observable")
-    parser.add_argument("--json", metavar="PATH", help="write both runs' stats as JSON")
+                        help="also run each Xzs program executing every skipped block, and "
+                             "fail if skipping it was observable")
+    parser.add_argument("--json", metavar="PATH",
+                        help="write every run's statistics and the ratios as JSON "
+                             "(energy in pJ; - for stdout)")
 
 
-@dataclass
-class Outcome:
-    program: Program
-    machine: Machine
-    stats: Stats
-
-
-def _run(path: str, config, **kwargs) -> Outcome:
-    program = load_any(path)
-    machine = Machine(program, config, **kwargs)
-    progress = RunProgress(f"running {path}")
+def _run(label: str, program: Program, config: CoreConfig, args: argparse.Namespace,
+         verify_skips: bool = False) -> compare.Outcome:
+    progress = RunProgress(f"running {label}")
     try:
-        return Outcome(program, machine, machine.run(progress=progress))
+        return compare.run_program(label, program, config, functional=args.functional,
+                                   verify_skips=verify_skips, max_insns=args.max_insns,
+                                   progress=progress)
     finally:
         progress.done()
 
 
-def data_objects(outcome: Outcome) -> dict[str, bytes]:
-    """Final bytes of every symbol in a writable segment, each up to the next symbol."""
-    objects = {}
-    for seg in outcome.program.segments:
-        if "w" not in seg.flags:
-            continue
-        inside = sorted((addr, name) for name, addr in outcome.program.symbols.items()
-                        if seg.vaddr <= addr < seg.end)
-        ends = [addr for addr, _ in inside[1:]] + [seg.end]
-        for (addr, name), end in zip(inside, ends):
-            objects[name] = outcome.machine.read(addr, end - addr)
-    return objects
-
-
-def check_same_results(base: Outcome, ext: Outcome) -> int:
-    """Raise MismatchError unless exit code, output and every shared data object agree;
-    returns how many data objects were compared."""
-    if (base.machine.exit_code, base.machine.output) != (ext.machine.exit_code,
-                                                         ext.machine.output):
-        raise MismatchError("exit code or output differ: baseline "
-                            f"{base.machine.exit_code} {base.machine.output[:60]!r}, extended "
-                            f"{ext.machine.exit_code} {ext.machine.output[:60]!r}")
-    a, b = data_objects(base), data_objects(ext)
-    shared = sorted(set(a) & set(b))
-    differing = [name for name in shared if a[name] != b[name]]
-    if differing:
-        raise MismatchError(f"results differ in {', '.join(differing)}")
-    return len(shared)
-
-
-def table(base: Stats, ext: Stats) -> str:
-    def ratio(a: float, b: float) -> str:
-        return f"{a / b:.3f}x" if b else "-"
-    rows = [
-        ("instructions retired", base.instructions, ext.instructions,
-         ratio(base.instructions, ext.instructions)),
-        ("cycles", base.cycles, ext.cycles, ratio(base.cycles, ext.cycles)),
-        ("CPI", f"{base.cpi:.3f}", f"{ext.cpi:.3f}", ""),
-        ("energy (nJ)", f"{base.energy_total / 1e3:.2f}", f"{ext.energy_total / 1e3:.2f}",
-         ratio(base.energy_total, ext.energy_total)),
-        ("skip-branches seen / taken", "-", f"{ext.skip_branches} / {ext.skips_taken}", ""),
-        ("instructions skipped", "-", ext.skipped, ""),
-        ("skips lost to timing", "-", ext.skips_lost, ""),
-        ("SASA hits", "-", ext.sasa_hits, ""),
-    ]
-    return tabulate(rows, headers=("", "baseline", "extended", "baseline/extended"),
-                    tablefmt="github")
-
-
 def run(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
-    base = _run(args.baseline, config)
-    ext = _run(args.extended, config)
-    compared = check_same_results(base, ext)
-    print(table(base.stats, ext.stats))
-    print(f"\nsame exit code, output and {compared} data objects in both runs")
+    if len(args.programs) < 2:
+        raise ZskipError("give two or more programs to compare")
+    overrides = dict(args.config_for)
+    bad = sorted(i for i in overrides if i > len(args.programs))
+    if bad:
+        raise ZskipError(f"--config-for {bad[0]}: there are only "
+                                 f"{len(args.programs)} programs")
+    default = load_config(args.config)
+    configs = [load_config(overrides[i]) if i in overrides else default
+               for i in range(1, len(args.programs) + 1)]
+    labels = compare.labels(args.programs)
+    outcomes = [_run(label, load_any(path), config, args)
+                for label, path, config in zip(labels, args.programs, configs)]
+    agreement = compare.check_same_results(outcomes)
+    for name, having in agreement.one_sided.items():
+        print(f"zskip compare: warning: data symbol {name!r} is only in "
+              f"{', '.join(having)}; not compared", file=sys.stderr)
+    out = sys.stderr if args.json == "-" else sys.stdout
+    print(compare.table(outcomes), file=out)
+    print("\n" + compare.ratio_table(compare.ratios(outcomes)), file=out)
+    print(f"\nsame exit code, output and {agreement.objects} data objects in all runs",
+          file=out)
     if args.verify_skips:
-        _run(args.extended, config, verify_skips=True)
-        print("verify-skips: every skipped block was unobservable")
+        for outcome, config in zip(outcomes, configs):
+            if outcome.xzs:
+                _run(outcome.label, outcome.program, config, args, verify_skips=True)
+                print(f"verify-skips: every skipped block of {outcome.label} was "
+                      "unobservable", file=out)
     if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"baseline": base.stats.to_dict(), "extended": ext.stats.to_dict()}, f,
-                      indent=2)
+        text = json.dumps(compare.to_dict(outcomes), indent=2)
+        if args.json == "-":
+            print(text)
+        else:
+            with open(args.json, "w") as f:
+                f.write(text + "\n")
     return 0

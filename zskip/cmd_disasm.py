@@ -6,7 +6,7 @@ from pathlib import Path
 
 from zskip.isa.disasm import listing
 from zskip.isa.elf import MAGIC, executable_sections, read_elf
-from zskip.isa.program import DEFAULT_BASE, ProgramError, load_binary
+from zskip.isa.program import ASM_SUFFIXES, DEFAULT_BASE, ProgramError, load_binary
 
 
 def _address(text: str) -> int:
@@ -26,7 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    data = Path(args.file).read_bytes()
+    path = Path(args.file)
+    if path.suffix in ASM_SUFFIXES:
+        raise ProgramError(f"{path} is assembly source; assemble it first (zskip asm {path} "
+                           f"-o {path.with_suffix('.elf')}) and disassemble that, or run it "
+                           f"(zskip run {path})")
+    data = path.read_bytes()
     if data[:4] == MAGIC:
         if args.base is not None:
             raise ProgramError(f"{args.file}: --base applies to flat binaries; an ELF file "

@@ -1,21 +1,26 @@
 """`zskip run FILE`: run a program (.S/.s assembly, ELF or flat binary) on the core.
 
-The program's output goes to stdout and zskip exits with the program's exit code; a
-fault is one message (pc, disassembly, address) and exit status 1.
+The program's output streams to stdout (fd 1) and stderr (fd 2) as it is written, and
+zskip exits with the program's exit code; zskip's own outcomes (fault, instruction
+limit, ...) have statuses of their own (cli.EXIT_STATUS_HELP).
 """
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import Callable
 
 from tabulate import tabulate
 
-from zskip.core_model import Machine, load_config
-from zskip.isa.errors import ZskipError
+from zskip.core_model import Fault, Interrupted, Machine, Stats, load_config
+from zskip.isa.program import DEFAULT_BASE, load_any
 
-from .programs import load_any
+from .cli import EXIT_STATUS_HELP
+from .cmd_asm import _address
 from .progress import RunProgress
+
+EXIT_BREAKPOINT = 133   # 128 + SIGTRAP: a shell's status for a process stopped by a trap
 
 
 def _count(text: str) -> int:
@@ -30,42 +35,73 @@ def _count(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EXIT_STATUS_HELP
     parser.add_argument("file", type=Path, help=".S/.s assembly, ELF, or flat binary")
     parser.add_argument("--config", default=None,
                         help="core preset (embedded, application) or TOML file "
                              "(default: embedded)")
+    parser.add_argument("--base", type=_address, default=None, metavar="ADDR",
+                        help="load and entry address of a flat binary "
+                             f"(default {DEFAULT_BASE:#x})")
     parser.add_argument("--max-insns", type=_count, default=None,
                         help="instruction limit (default: the config's max_insns); "
                              "accepts 1e9")
     parser.add_argument("--functional", action="store_true",
-                        help="no timing, caches or stalls: fastest")
+                        help="no timing, caches or stalls: fastest; --stats shows only "
+                             "what this mode computes")
     parser.add_argument("--verify-skips", action="store_true",
-                        help="execute every skipped block and fail if skipping it would "
-                             "have changed registers or memory")
-    parser.add_argument("--stats", action="store_true", help="print the statistics table (on stderr, after the program output)")
-    parser.add_argument("--stats-json", type=Path, metavar="PATH",
-                        help="write the statistics as JSON")
+                        help="run once more executing every skipped block, and fail if "
+                             "skipping it would have changed registers or memory "
+                             "(--stats shows the real run, with its skips)")
+    parser.add_argument("--stats", action="store_true",
+                        help="print the statistics table (on stderr, after the program "
+                             "output; partial, and marked so, when the run stops early)")
+    parser.add_argument("--stats-json", metavar="PATH",
+                        help="write the statistics as JSON (energy in pJ; - for stdout)")
+
+
+def _output_writer(progress: RunProgress) -> Callable[[int, bytes], None]:
+    """Machine.run's output hook: the program's fd 1 to stdout, fd 2 to stderr, at once
+    (the progress line cleared first)."""
+    def write(fd: int, data: bytes) -> None:
+        progress.done()
+        stream = sys.stderr if fd == 2 else sys.stdout
+        stream.flush()
+        stream.buffer.write(data)
+        stream.buffer.flush()
+    return write
+
+
+def _report(args: argparse.Namespace, stats: Stats) -> None:
+    if args.stats:
+        print(tabulate(stats.table_rows(), headers=["metric", "value"], disable_numparse=True),
+              file=sys.stderr)
+    if args.stats_json == "-":
+        print(stats.to_json())
+    elif args.stats_json:
+        Path(args.stats_json).write_text(stats.to_json() + "\n")
 
 
 def run(args: argparse.Namespace) -> int:
-    program = load_any(args.file)
-    machine = Machine(program, load_config(args.config), functional=args.functional,
-                      verify_skips=args.verify_skips)
+    program = load_any(args.file, args.base)
+    config = load_config(args.config)
+    machine = Machine(program, config, functional=args.functional)
     progress = RunProgress(f"running {args.file.name}")
     try:
-        stats = machine.run(args.max_insns, progress)
-    finally:
-        progress.done()
-        sys.stdout.buffer.write(machine.output)
-        sys.stdout.flush()
-    if args.stats:
-        print(tabulate(stats.table_rows(), headers=["metric", "value"]), file=sys.stderr)
-    if args.stats_json:
         try:
-            args.stats_json.write_text(stats.to_json() + "\n")
-        except OSError as exc:
-            raise ZskipError(f"{args.stats_json}: cannot write: {exc.strerror}") from None
+            stats = machine.run(args.max_insns, progress, _output_writer(progress))
+        finally:
+            progress.done()
+        if args.verify_skips:
+            Machine(program, config, functional=args.functional,
+                    verify_skips=True).run(args.max_insns)
+            print(f"zskip run: verify-skips: all {stats.skips_taken + stats.sasa_hits} "
+                  "skips were unobservable", file=sys.stderr)
+    except (Fault, Interrupted):
+        _report(args, machine.stats)   # partial (marked) when the real run stopped early
+        raise
+    _report(args, stats)
     if machine.status == "breakpoint":
         print(f"zskip run: stopped at ebreak (pc 0x{machine.pc - 4:08x})", file=sys.stderr)
-        return 0
+        return EXIT_BREAKPOINT
     return (machine.exit_code or 0) & 0xFF

@@ -26,6 +26,9 @@ class RunProgress:
         sys.stderr.flush()
 
     def done(self) -> None:
+        """Clear the line (at the end, or before the program writes); a later call
+        shows it again."""
         if self.shown:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
+            self.shown = False

@@ -2,6 +2,7 @@
 is one clear ConfigError naming it."""
 from __future__ import annotations
 
+import re
 import tomllib
 
 import pytest
@@ -84,3 +85,65 @@ def test_machine_takes_a_preset_name() -> None:
     assert stats.config == "application"
     # application: 7 stages (fill 6), I-miss = 4 + 100
     assert stats.cycles == 2 + 6 + 104
+
+
+def test_extends_a_preset_with_only_the_changed_keys(tmp_path) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text('extends = "embedded"\n[pipeline]\nbypassing = false\n')
+    cfg = load_config(path)
+    assert cfg.name == "deep"                       # its own name, not the preset's
+    assert cfg.pipeline.bypassing is False
+    assert cfg.updated({"pipeline": {"bypassing": True}, "name": "embedded"}) == load_config()
+    named = tmp_path / "named.toml"                 # extends a file, names itself
+    named.write_text('extends = "deep.toml"\nname = "mine"\nxzs = false\n')
+    mine = load_config(named)
+    assert (mine.name, mine.xzs, mine.pipeline.bypassing) == ("mine", False, False)
+    assert Machine(assemble(".text\n.globl _start\n_start:\n li a7, 93\n ecall\n"),
+                   named).run().config == "mine"    # the run reports the config's name
+
+
+@pytest.mark.parametrize("text, message", [
+    ('extends = "nope"\n', "unknown preset 'nope'"),
+    ('extends = "loop.toml"\n', "extends loop.toml: a cycle"),
+    ("extends = 3\n", "extends: expected a preset name or a path"),
+    ('extends = "embedded"\n[pipeline]\nstagez = 5\n', "unknown key 'stagez'"),
+    ('extends = "embedded"\nxzs = 1\n', "xzs: expected bool"),
+])
+def test_bad_extends(tmp_path, text: str, message: str) -> None:
+    path = tmp_path / "loop.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
+
+
+def test_without_extends_every_key_is_required(tmp_path) -> None:
+    path = tmp_path / "noxzs.toml"
+    path.write_text((CONFIG_DIR / "embedded.toml").read_text().replace("\nxzs = true", "\n"))
+    with pytest.raises(ConfigError, match="missing key 'xzs'"):
+        load_config(path)
+
+
+def test_energy_table_path_is_relative_to_the_config_file(tmp_path, monkeypatch) -> None:
+    (tmp_path / "tables").mkdir()
+    table = tmp_path / "tables" / "cheap.toml"
+    text = (CONFIG_DIR / "energy_45nm.toml").read_text()
+    assert text.count("[leakage]\npj = ") == 1
+    table.write_text(re.sub(r"\[leakage\]\npj = [0-9.]+", "[leakage]\npj = 0.0", text))
+    path = tmp_path / "cheap_core.toml"
+    path.write_text('extends = "embedded"\nenergy_table = "tables/cheap.toml"\n')
+    monkeypatch.chdir(CONFIG_DIR)                   # the working directory plays no part
+    cfg = load_config(path)
+    assert cfg.energy_table == str(table.resolve())
+    stats = Machine(assemble(".text\n.globl _start\n_start:\n li a7, 93\n ecall\n"),
+                    cfg).run()
+    assert stats.energy_table == "cheap" and stats.energy["leakage"] == 0
+
+
+def test_bad_energy_table_has_its_own_message(tmp_path) -> None:
+    with pytest.raises(ConfigError, match=r"unknown energy table 'energy_7nm' "
+                                          r"\(tables: energy_45nm\)"):
+        load_config().updated({"energy_table": "energy_7nm"})
+    path = tmp_path / "c.toml"
+    path.write_text('extends = "embedded"\nenergy_table = "absent.toml"\n')
+    with pytest.raises(ConfigError, match=r"energy_table: .*absent.toml: no such file"):
+        load_config(path)

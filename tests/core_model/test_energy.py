@@ -93,7 +93,7 @@ def test_recompute_with_another_table(stats) -> None:
     saved = json.loads(stats.to_json())
     assert saved["actions"] == stats.actions
     assert saved["cache_bytes"] == {"icache": 8192, "dcache": 8192}
-    assert saved["energy_total"] == pytest.approx(stats.energy_total)
+    assert saved["energy_total_pj"] == pytest.approx(stats.energy_total)
 
 
 def test_every_default_names_its_source() -> None:

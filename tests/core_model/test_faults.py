@@ -91,7 +91,7 @@ def test_fault_via_cli_is_one_line(tmp_path, capfd) -> None:
     from zskip.cli import main
     src = tmp_path / "bad.S"
     src.write_text(".text\n.globl _start\n_start:\n    lw a0, 2(zero)\n")
-    assert main(["run", str(src)]) == 1
+    assert main(["run", str(src)]) == 126                 # fault (README: Exit status)
     err = capfd.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "at pc 0x00010000: lw" in err

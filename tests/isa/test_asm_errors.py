@@ -93,13 +93,13 @@ BAD_FILES = {
 }
 
 
-def test_cli_exits_1_without_traceback(tmp_path):
+def test_cli_exits_125_without_traceback(tmp_path):
     for name, source in BAD_FILES.items():
         path = tmp_path / name
         path.write_text(source)
         done = subprocess.run([sys.executable, "-m", "zskip", "asm", str(path), "-o",
                                str(tmp_path / "out.elf")], capture_output=True, text=True)
-        assert done.returncode == 1, name
+        assert done.returncode == 125, name   # bad input (README: Exit status)
         assert "Traceback" not in done.stderr, done.stderr
         assert f"{path}:" in done.stderr and "error:" in done.stderr and "^" in done.stderr
         assert not (tmp_path / "out.elf").exists()

@@ -250,7 +250,7 @@ def test_cli_reports_bad_files_without_traceback(tmp_path: Path, good: bytes,
         (tmp_path / name).write_bytes(data)
         result = subprocess.run([sys.executable, "-m", "zskip", "disasm", str(tmp_path / name)],
                                 capture_output=True, text=True)
-        assert result.returncode == 1, name
+        assert result.returncode == 125, name   # bad input (README: Exit status)
         assert "Traceback" not in result.stderr
         assert result.stderr.startswith("zskip disasm: error: ") and \
             result.stderr.count("\n") == 1, result.stderr
