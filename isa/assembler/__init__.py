@@ -16,7 +16,9 @@ instructions (table rows' operand syntax from FORMATS/FIELDS), pseudo
 (pseudo-instructions), insn (.insn), directives, layout (ld's section placement),
 assembler (the two passes).
 """
-from .assembler import assemble
+from .assembler import assemble, parse
 from .errors import AsmError
+from .ir import Directive, Instr, Label, Module, Pseudo, Reg, Section, print_module
 
-__all__ = ["assemble", "AsmError"]
+__all__ = ["assemble", "parse", "print_module", "AsmError", "Module", "Section", "Instr",
+           "Label", "Directive", "Pseudo", "Reg"]
