@@ -39,6 +39,8 @@ CORPUS = [
     ("  .bss\n  .word 1\n", 2, ".word", ["nobits"]),
     ("  addi a0, a0, %foo(x)\n", 1, "%foo", ["unsupported relocation operator '%foo'"]),
     ('  .string "abc\n', 1, '"abc', ["expected a string"]),
+    ("  nop\n  csrr a0, mcycel\n", 2, "mcycel", ["unknown CSR 'mcycel'", "mcycle"]),
+    ("  csrrw zero, foo, t0\n", 1, "foo", ["unknown CSR 'foo'"]),
 ]
 
 
