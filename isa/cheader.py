@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .table import (CSRS, FIELDS, INSTRUCTIONS, OP_CLASSES, OPCLASS_TABLE,
+from .table import (CORE_CSRS, CSRS, FIELDS, INSTRUCTIONS, OP_CLASSES, OPCLASS_TABLE,
                     REDIRECT_STAGES, SYSCALLS, Field)
 
 # Operand fields read as the instruction's immediate (registers, zimm and fence sets
@@ -87,6 +87,9 @@ def render() -> str:
                    f"ZS_REDIRECT_{i.redirect.upper()}) \\")
     out += ["", f"#define ZS_NUM_INSNS {len(INSTRUCTIONS)}", ""]
     out += _opclass_list() + _numbers("CSR numbers (isa/opcodes/csrs).", "zs_csr", "ZS_CSR_", CSRS)
+    out += ["/* X(ZS_CSR_name, core_reads): core_reads = the core implements reads of it. */",
+            "#define ZS_CSR_LIST(X) \\",
+            *[f"    X(ZS_CSR_{name.upper()}, {int(name in CORE_CSRS)}) \\" for name in CSRS], ""]
     out += _numbers("System call numbers in a7 (isa/opcodes/syscalls).", "zs_syscall",
                     "ZS_SYS_NR_", SYSCALLS, "d")
     out += ["#endif", ""]

@@ -103,25 +103,30 @@ def load_opclasses(path: Path) -> dict[str, OpClass]:
     return classes
 
 
-def load_numbers(path: Path) -> dict[str, int]:
-    """A `name number` table (CSRs, system calls); names and numbers each unique."""
+def load_numbers(path: Path) -> tuple[dict[str, int], frozenset[str]]:
+    """A `name number core` table (CSRs, system calls): the numbers by name, and the
+    names the core implements (core column `r`). Names and numbers are unique."""
     out: dict[str, int] = {}
+    core: set[str] = set()
     for lineno, cols in _data_lines(path):
         where = f"{path.name}:{lineno}"
-        if len(cols) != 2 or not re.fullmatch(r"[a-z][a-z0-9_]*", cols[0]):
-            raise TableError(f"{where}: expected 'name number'")
+        if len(cols) != 3 or not re.fullmatch(r"[a-z][a-z0-9_]*", cols[0]) \
+                or cols[2] not in ("r", "-"):
+            raise TableError(f"{where}: expected 'name number core' (core: r or -)")
         number = int(cols[1], 0)
         if cols[0] in out or number in out.values():
             raise TableError(f"{where}: {cols[0]} or {cols[1]} is defined twice")
         out[cols[0]] = number
-    return out
+        if cols[2] == "r":
+            core.add(cols[0])
+    return out, frozenset(core)
 
 
 OPCLASS_TABLE: dict[str, OpClass] = load_opclasses(OPCODE_DIR / "opclasses")
 # Class names in table order: the C enum zs_opclass numbers them in this order.
 OP_CLASSES: tuple[str, ...] = tuple(OPCLASS_TABLE)
-CSRS: dict[str, int] = load_numbers(OPCODE_DIR / "csrs")
-SYSCALLS: dict[str, int] = load_numbers(OPCODE_DIR / "syscalls")
+CSRS, CORE_CSRS = load_numbers(OPCODE_DIR / "csrs")    # CSR numbers; those the core reads
+SYSCALLS, _ = load_numbers(OPCODE_DIR / "syscalls")     # ecall numbers (a7), all in the core
 
 
 @dataclass(frozen=True)

@@ -353,6 +353,19 @@ enum zs_csr {
     ZS_CSR_MINSTRETH = 0xb82,
 };
 
+/* X(ZS_CSR_name, core_reads): core_reads = the core implements reads of it. */
+#define ZS_CSR_LIST(X) \
+    X(ZS_CSR_CYCLE, 1) \
+    X(ZS_CSR_TIME, 1) \
+    X(ZS_CSR_INSTRET, 1) \
+    X(ZS_CSR_CYCLEH, 1) \
+    X(ZS_CSR_TIMEH, 1) \
+    X(ZS_CSR_INSTRETH, 1) \
+    X(ZS_CSR_MCYCLE, 0) \
+    X(ZS_CSR_MINSTRET, 0) \
+    X(ZS_CSR_MCYCLEH, 0) \
+    X(ZS_CSR_MINSTRETH, 0) \
+
 /* System call numbers in a7 (isa/opcodes/syscalls). */
 enum zs_syscall {
     ZS_SYS_NR_WRITE = 64,
