@@ -127,6 +127,29 @@ def test_cli_writes_elf_and_bin(tmp_path):
     assert image[0x1000:0x1004] == bytes.fromhex("44332211") and len(image) == 0x1004
 
 
+@pytest.mark.parametrize("source", ["", "# only a comment\n.globl _start\n.equ N, 4\n.text\n"],
+                         ids=["empty", "no-code-no-data"])
+def test_cli_warns_about_a_source_with_nothing_to_load(tmp_path, source):
+    src = tmp_path / "empty.S"
+    src.write_text(source)
+    for fmt in ("elf", "bin"):
+        done = subprocess.run([sys.executable, "-m", "zskip", "asm", str(src), "--format", fmt],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.startswith("zskip asm: warning: ") and "no instructions" in \
+            done.stderr and "Traceback" not in done.stderr
+    assert (tmp_path / "empty.bin").read_bytes() == b""
+    header = subprocess.run([require_tool("riscv64-unknown-elf-readelf"), "-h", "-l",
+                             str(tmp_path / "empty.elf")], capture_output=True, text=True)
+    assert header.returncode == 0 and not header.stderr, header.stderr   # a valid ELF
+    assert "no program headers" in header.stdout
+    ok = tmp_path / "ok.S"
+    ok.write_text("nop\n")
+    done = subprocess.run([sys.executable, "-m", "zskip", "asm", str(ok)], capture_output=True,
+                          text=True)
+    assert done.returncode == 0 and done.stderr == ""
+
+
 def test_cli_elf_runs_under_qemu(tmp_path):
     qemu = require_tool("qemu-riscv32")
     src = tmp_path / "exit.S"
