@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import struct
 from typing import Callable
 
@@ -29,7 +30,7 @@ from .pseudo import FORMS, choose_form
 
 GP = "__global_pointer$"
 _PACK = struct.Struct("<I").pack
-_SIMPLE_NAME = __import__("re").compile(NAME + r"\Z")
+_SIMPLE_NAME = re.compile(NAME + r"\Z")
 # Fields evaluated as expressions when encoding (registers and fence sets are parsed).
 _EXPR_KINDS = ("imm", "pcrel", "csr")
 
@@ -100,11 +101,8 @@ class Assembler:
             self.items.append(item)
         sec.size += size
 
-    def add_bytes(self, data: bytes, directive: str) -> None:
+    def add_bytes(self, data: bytes) -> None:
         self._reserve(len(data), data)
-
-    def add_fill(self, size: int, fill: int, directive: str) -> None:
-        self._reserve(size, bytes([fill]) * size)
 
     def add_computed(self, size: int, emit: Callable[[Assembler, int], bytes]) -> None:
         self._reserve(size, None, emit)

@@ -46,14 +46,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
-from ..table import ABI_NAMES, CSRS, FIELDS, Instruction
+from ..table import ABI_NAMES, FIELDS, Instruction
 from .layout import classify, is_bss_group
 
 Loc = tuple[str, int, int]    # (file, line, 1-based column)
 
-_CSR_BY_NUMBER = {n: name for name, n in CSRS.items()}
 _FENCE_BITS = tuple(zip("iorw", (8, 4, 2, 1)))
 _INTERNAL = re.compile("\x02([^\x02]*)\x02(\\d+)")
 
@@ -115,7 +114,8 @@ class Directive:
     size: int
     loc: Loc
     data: bytes | None = None   # the bytes, once known (parse or encoding)
-    emit: object = None         # (assembler, pc) -> bytes for values known after layout
+    # (assembler, pc) -> bytes, for values known only after layout (.word label, .insn)
+    emit: Callable[..., bytes] | None = None
 
 
 @dataclass(eq=False, slots=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zskip.isa.assembler import (AsmError, Directive, Instr, Label, Reg, assemble, parse,
+from zskip.isa.assembler import (AsmError, Directive, Label, Reg, assemble, parse,
                                  print_module)
 from zskip.isa.table import BY_NAME
 
