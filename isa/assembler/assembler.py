@@ -187,21 +187,20 @@ class Assembler:
         self.internal += 1
         return self.define_label(f"\x02pcrel\x02{self.internal}")
 
-    def add_instructions(self, rows: list[tuple[Instruction, dict[str, str], dict[str, int]]],
-                         pseudo: Pseudo | None) -> None:
-        """Records for table rows (row, operand texts, parsed values) at this point."""
+    def add_instruction(self, row: Instruction, operands: dict[str, str],
+                        values: dict[str, int], pseudo: Pseudo | None) -> None:
+        """A record for one table row (operand texts, parsed values) at this point."""
         sec = self.section
         if sec.nobits:
             raise SyntaxProblem(f"{self.directive[0]} in {sec.name}: a @nobits section holds "
                                 "no data, only .zero/.space/.align reserve space there")
-        for row, operands, values in rows:
-            ins = Instr(row, operands, values, sec, sec.size, self.loc, pseudo)
-            if sec.pending_labels:
-                ins.labels = tuple(sec.pending_labels)
-                sec.pending_labels = []
-            sec.items.append(ins)
-            self.items.append(ins)
-            sec.size += 4
+        ins = Instr(row, operands, values, sec, sec.size, self.loc, pseudo)
+        if sec.pending_labels:
+            ins.labels = tuple(sec.pending_labels)
+            sec.pending_labels = []
+        sec.items.append(ins)
+        self.items.append(ins)
+        sec.size += 4
 
     def _check_new(self, name: str) -> None:
         if name in self.labels or name in self.equ or name in self.deferred:

@@ -95,7 +95,7 @@ class TemplateForm:
             fields[field] = texts[key]
             if key in values:
                 field_values[field] = values[key]
-        ctx.add_instructions([(self.row, fields, field_values)], Pseudo(self.name, tuple(ops)))
+        ctx.add_instruction(self.row, fields, field_values, Pseudo(self.name, tuple(ops)))
 
 
 def _hi_lo(value: int) -> tuple[int, int]:
@@ -133,7 +133,9 @@ class LoadImmediate:
                 rows = [_row("lui", {"rd": rd, "imm20": hex(hi_value)})]
                 if lo_value:
                     rows.append(_row("addi", {"rd": rd, "rs1": rd, "imm12": str(lo_value)}))
-        ctx.add_instructions(rows, Pseudo("li", tuple(ops)))
+        origin = Pseudo("li", tuple(ops))
+        for row in rows:
+            ctx.add_instruction(*row, origin)
 
 
 def _li_value(value: int, text: str) -> int:
@@ -160,10 +162,11 @@ class AuipcPair:
         scratch = self.scratch or ABI_NAMES[register(ops[0])]
         dest = self.dest or ABI_NAMES[register(ops[0])]
         anchor = ctx.internal_label()   # %pcrel_lo names the auipc by a label
-        ctx.add_instructions([
-            _row("auipc", {"rd": scratch, "imm20": f"%pcrel_hi({ops[-1]})"}),
-            _row(self.second, {"rd": dest, "rs1": scratch, "imm12": f"%pcrel_lo({anchor})"})],
-            Pseudo(self.name, tuple(ops)))
+        origin = Pseudo(self.name, tuple(ops))
+        ctx.add_instruction(*_row("auipc", {"rd": scratch, "imm20": f"%pcrel_hi({ops[-1]})"}),
+                            origin)
+        ctx.add_instruction(*_row(self.second, {"rd": dest, "rs1": scratch,
+                                                "imm12": f"%pcrel_lo({anchor})"}), origin)
 
 
 def _build_forms() -> dict[str, list]:
