@@ -174,3 +174,12 @@ def test_errors_point_at_the_operand_when_parsing_and_when_encoding():
     with pytest.raises(AsmError) as info:
         assemble(module)
     assert (info.value.line, info.value.column) == (2, 15) and "[-4096, 4094]" in str(info.value)
+
+
+def test_the_documented_walk_prints_what_the_doc_says(capsys):
+    """docs/assembler_ir.md: its example walk's code prints the output shown there."""
+    doc = (ROOT / "docs" / "assembler_ir.md").read_text().split("## An example walk", 1)[1]
+    blocks = doc.split("```")
+    code, shown = blocks[1].removeprefix("python\n"), blocks[3].strip("\n")
+    exec(code, {"parse": parse})
+    assert capsys.readouterr().out.strip("\n") == shown
