@@ -239,7 +239,9 @@ class Module:
 
 def _section_line(sec: Section) -> str:
     kind = "@nobits" if sec.nobits else "@progbits"
-    return f'\t.section {sec.name}, "{sec.flags or ""}", {kind}'
+    # no flags written: placed as "aw" (layout.classify); "" would mean not loaded
+    flags = "aw" if sec.flags is None else sec.flags
+    return f'\t.section {sec.name}, "{flags}", {kind}'
 
 
 def print_module(module: Module) -> str:

@@ -89,6 +89,12 @@ def test_round_trip_keeps_section_order_symbol_redefinition_and_common():
         .lcomm one, 4
     z:  .zero 3
         .lcomm two, 4
+        .section .mine
+    m:  .word 5
+        .section .note, ""
+        .word 6
+        .section .tail, "aw", @nobits
+    t:  .zero 4
     """
     assert_round_trip(source, "order.S")
 
