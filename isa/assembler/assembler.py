@@ -278,6 +278,9 @@ class Assembler:
             raise
 
     def _relocation(self, name: str, value: int) -> int:
+        if name in ("hi", "lo") and not -(1 << 31) <= value < 1 << 32:   # as GNU as
+            raise SyntaxProblem(f"%{name}: value {value} does not fit in 32 bits "
+                                f"(expected [{-(1 << 31)}, {(1 << 32) - 1}])")
         if name == "hi":
             return ((value + 0x800) >> 12) & 0xFFFFF
         if name == "lo":

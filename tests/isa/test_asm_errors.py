@@ -23,6 +23,8 @@ CORPUS = [
     ("  slli a0, a0, 32\n", 1, "32", ["32", "[0, 31]"]),
     ("  lui a0, -1\n", 1, "-1", ["-1", "[0, 1048575]"]),
     ("  li a0, 0x100000000\n", 1, "0x1", ["32 bits"]),
+    ("  li a0, FOO\n  .equ FOO, 0x100000000\n", 1, "li", ["32 bits"]),   # known later
+    ("  lui a0, %hi(0x100000000)\n", 1, "lui", ["%hi", "32 bits"]),   # GNU as rejects it too
     ("x:\n  beq a0, a1, x + 5000\n", 2, "x + 5000", ["offset must be even", "[-4096, 4094]"]),
     ("  add a0, a1\n", 1, "add", ["wrong number of operands", "add rd, rs1, rs2"]),
     ("a:\nb: nop\na: nop\n", 3, "a", ["duplicate definition of 'a'", "bad.S:1"]),
