@@ -84,10 +84,12 @@ class Assembler:
             self.previous_section = self.section or sec
             self.section = sec
 
-    def _reserve(self, size: int, data: bytes | None, emit=None, record: bool = True,
-                 sec: Section | None = None) -> None:
-        """A directive's `size` bytes (`data`, or `emit` once addresses are known)."""
-        sec = sec or self.section
+    def _reserve(self, size: int, data: bytes | None,
+                 emit: Callable[[Assembler, int], bytes] | None = None,
+                 record: bool = True) -> None:
+        """A directive's `size` bytes (`data`, or `emit` once addresses are known), as an
+        item of the section and (if `record`) of the module's source-order items."""
+        sec = self.section
         name, text = self.directive
         if sec.nobits and (emit is not None or (data and any(data))):
             raise SyntaxProblem(f"{name} in {sec.name}: a @nobits section holds no data, "
