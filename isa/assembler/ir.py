@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
 from ..table import ABI_NAMES, FIELDS, Instruction
-from .layout import classify, is_bss_group
+from .layout import TEXT, classify, is_bss_group
 
 Loc = tuple[str, int, int]    # (file, line, 1-based column)
 
@@ -77,7 +77,7 @@ class Section:
         self.name, self.flags, self.order = name, flags, order
         self.segment, self.group = placed if placed else (None, 0)
         self.nobits = nobits or (placed is not None and is_bss_group(self.group))
-        self.code = self.segment == "text" and self.group <= 6
+        self.code = self.segment == TEXT and self.group <= 6
         self.items: list[Item] = []
         self.size, self.address = 0, 0
         self.align = 4 if name == ".text" else 1   # GNU as records 4 for .text only
@@ -96,6 +96,7 @@ class Pseudo:
 
 @dataclass(eq=False, slots=True)
 class Label:
+    """A label defined here (numeric local labels under an internal name)."""
     name: str
     section: Section
     offset: int
