@@ -12,7 +12,7 @@ from zskip.isa.assembler import (AsmError, Directive, Label, Reg, assemble, pars
 from zskip.isa.table import BY_NAME
 
 from tests.core_model.randprog import random_program
-from tests.gnu import MARCH, run_tool
+from tests.gnu import MARCH, link_sections, run_tool
 from tests.isa.test_asm_programs import C_PROGRAM, PROGRAM
 from tests.isa.test_asm_syntax import SOURCE as SYNTAX_SOURCE
 
@@ -189,3 +189,13 @@ def test_the_documented_walk_prints_what_the_doc_says(capsys):
     code, shown = blocks[1].removeprefix("python\n"), blocks[3].strip("\n")
     exec(code, {"parse": parse})
     assert capsys.readouterr().out.strip("\n") == shown
+
+
+def test_gnu_as_reads_the_printed_module_to_the_same_program(tmp_path):
+    """The printed text is GNU as syntax: GNU as + ld give the bytes zskip gives."""
+    text = print_module(parse(PROGRAM, "program.S"))
+    ref = link_sections(text, tmp_path)
+    program = assemble(PROGRAM, "program.S")
+    assert program.segments[0].data == ref["text"]
+    assert program.segments[1].data == ref["data"]
+    assert all(ref["symbols"][name] == addr for name, addr in program.symbols.items())
