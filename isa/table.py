@@ -5,12 +5,13 @@ Every encoder, decoder, the assembler's operand syntax, the disassembler and the
 decode header derive from the rows loaded here. The loader validates the table the
 way riscv-opcodes does: each of the 32 bits of a row is assigned exactly once (to a
 fixed range or an operand field), fixed values fit their ranges, and no two rows can
-match the same word.
+match the same word. docs/architecture.md lists everything derived from these tables.
 """
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ class TableError(ValueError):
     """The instruction table itself is inconsistent (a bug in isa/opcodes, not user input)."""
 
 
-def _data_lines(path: Path):
+def _data_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line number, columns) of each non-comment line of a table file."""
     for lineno, raw in enumerate(path.read_text().splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
@@ -61,10 +62,6 @@ class OpClass:
     sprf_reads: tuple[str, ...]  # operand fields whose SpRF bit is read
     sets_sprf: bool              # SpRF[rd] := (value == 0) instead of clearing it
     energy: tuple[str, ...]      # actions priced per executed instruction
-
-    @property
-    def is_load(self) -> bool:
-        return self.memory == "load"
 
 
 def load_opclasses(path: Path) -> dict[str, OpClass]:
