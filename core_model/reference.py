@@ -14,7 +14,7 @@ what zskip defines on top:
 - zskip's faults: illegal words (anything the table does not hold, including the
   compressed encodings unicorn would run), misaligned and out-of-range loads/stores
   (unicorn allows both), misaligned or out-of-range fetch, the instruction limit;
-- the system interface: ecall exit (93) and write (64), ebreak as a breakpoint.
+- the system interface: ecall exit and write (isa/opcodes/syscalls), ebreak as a breakpoint.
 
 The model is ideal: the SpRF is always known when a skip decides (zskip's functional
 mode). Limits: counter CSRs (cycle, time, instret) have no meaningful value here and
@@ -31,14 +31,14 @@ from unicorn import riscv_const as rc
 from zskip.isa.encoding import Decoded, decode
 from zskip.isa.errors import ZskipError
 from zskip.isa.program import Program
+from zskip.isa.table import SYSCALLS
 
 from .layout import memory_layout
 
 _X = [rc.UC_RISCV_REG_X0 + i for i in range(32)]
 _PC = rc.UC_RISCV_REG_PC
 _INTR_ILLEGAL, _INTR_ECALL = 2, 8          # RISC-V exception causes unicorn reports
-_ECALL_WRITE, _ECALL_EXIT = 64, 93
-_MEM_CLASSES = ("load", "store", "load_zd")
+_ECALL_WRITE, _ECALL_EXIT = SYSCALLS["write"], SYSCALLS["exit"]
 XLEN_MASK = 0xFFFFFFFF
 
 
@@ -172,13 +172,13 @@ class ReferenceMachine:
         if insn.opclass == "csr":
             self._halt(ReferenceUnsupported(f"pc {pc:#x}: {insn.name} (counters are not modelled)"))
             return
-        if insn.opclass in _MEM_CLASSES and not self._check_access(insn, ops, pc):
+        if insn.cls.memory and not self._check_access(insn, ops, pc):
             return
         self.retired += 1
         entry = self.sasa[(pc >> 2) % len(self.sasa)]
         if entry is not None and entry[0] == pc and self._condition(entry):
             self._pending_skip = (pc + 4, entry[4])    # decided before the trigger runs
-        if insn.writes_rd() and insn.opclass != "load_zd":
+        if insn.writes_rd() and not insn.cls.sets_sprf:   # a zero-detect load sets it itself
             self._sprf &= ~(1 << ops["rd"])
 
     def _check_access(self, insn, ops: dict[str, int], pc: int) -> bool:

@@ -9,7 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .table import FIELDS, INSTRUCTIONS, OP_CLASSES, Field
+from .table import (CORE_CSRS, CSRS, FIELDS, INSTRUCTIONS, OP_CLASSES, OPCLASS_TABLE,
+                    REDIRECT_STAGES, SYSCALLS, Field)
 
 # Operand fields read as the instruction's immediate (registers, zimm and fence sets
 # are read from their own fields).
@@ -71,8 +72,58 @@ def render() -> str:
                    f"OPC_{i.opclass.upper()}, {int('rs1' in reads)}, {int('rs2' in reads)}, "
                    f"{int('rd' in reads)}, "
                    f"{int(i.writes_rd())}, {_immediate(i.fields)}) \\")
-    out += ["", f"#define ZS_NUM_INSNS {len(INSTRUCTIONS)}", "", "#endif", ""]
+    out += [
+        "",
+        "/* Per instruction, the roles ZS_INSN_LIST does not carry:",
+        " * X(IDENT, sprf_rs1, sprf_rs2, sets_sprf, REDIRECT) -- sprf_F: SpRF[F] is read (a SASA",
+        " * write reads it at the trigger's fetch); sets_sprf: SpRF[rd] := (value == 0) instead",
+        " * of being cleared by the write; REDIRECT: the stage that redirects fetch. */",
+        "#define ZS_INSN_ROLES(X) \\",
+    ]
+    for i in INSTRUCTIONS:
+        sprf = i.reads_sprf()
+        out.append(f"    X({i.ident:<{width}}, {int('rs1' in sprf)}, {int('rs2' in sprf)}, "
+                   f"{int(i.cls.sets_sprf and i.writes_rd())}, "
+                   f"ZS_REDIRECT_{i.redirect.upper()}) \\")
+    out += ["", f"#define ZS_NUM_INSNS {len(INSTRUCTIONS)}", ""]
+    out += _opclass_list() + _numbers("CSR numbers (isa/opcodes/csrs).", "zs_csr", "ZS_CSR_", CSRS)
+    out += ["/* X(ZS_CSR_name, core_reads): core_reads = the core implements reads of it. */",
+            "#define ZS_CSR_LIST(X) \\",
+            *[f"    X(ZS_CSR_{name.upper()}, {int(name in CORE_CSRS)}) \\" for name in CSRS], ""]
+    out += _numbers("System call numbers in a7 (isa/opcodes/syscalls).", "zs_syscall",
+                    "ZS_SYS_NR_", SYSCALLS, "d")
+    out += ["#endif", ""]
     return "\n".join(out)
+
+
+def _opclass_list() -> list[str]:
+    out = [
+        "/* Where fetch is redirected (isa/opcodes/opclasses, column redirect). */",
+        "enum zs_redirect {",
+        *[f"    ZS_REDIRECT_{stage.upper()} = {n}," for n, stage in enumerate(REDIRECT_STAGES)],
+        "};",
+        "",
+        "/* X-macro, one row per op class (isa/opcodes/opclasses), in enum zs_opclass order:",
+        " * X(OPC_class, \"name\", is_load, is_store, cond, jump, ends_block, REDIRECT, STALL)",
+        " * cond: continues at a target or falls through; jump: always at its target;",
+        " * ends_block: ends a basic block; STALL: the counter (ZC_##STALL) charged while a",
+        " * consumer waits for the result. */",
+        "#define ZS_OPCLASS_LIST(X) \\",
+    ]
+    width = max(len(c) for c in OP_CLASSES) + 4
+    for c in OPCLASS_TABLE.values():
+        out.append(f"    X({'OPC_' + c.name.upper():<{width}}, \"{c.name}\", {int(c.memory == 'load')}, "
+                   f"{int(c.memory == 'store')}, {int(c.flow == 'cond')}, "
+                   f"{int(c.flow == 'jump')}, {int(c.ends_block)}, "
+                   f"ZS_REDIRECT_{c.redirect.upper()}, {c.stall}) \\")
+    return out + [""]
+
+
+def _numbers(comment: str, enum: str, prefix: str, numbers: dict[str, int],
+             form: str = "#x") -> list[str]:
+    return [f"/* {comment} */", f"enum {enum} {{",
+            *[f"    {prefix}{name.upper()} = {n:{form}}," for name, n in numbers.items()],
+            "};", ""]
 
 
 def main(argv: list[str] | None = None) -> int:

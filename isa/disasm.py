@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import capstone
 
 from .encoding import decode, lookup
-from .table import ABI_NAMES, FIELDS, Instruction
+from .table import ABI_NAMES, CSRS, FIELDS, Instruction
 
 NOT_AN_INSTRUCTION = "# not an RV32IM/Xzs instruction"
+_CSR_NAMES = {number: name for name, number in CSRS.items()}
 
 
 def _table_syntax(row: Instruction) -> bool:
@@ -95,8 +96,8 @@ def _format_field(name: str, value: int, pc: int) -> str:
         return ABI_NAMES[value]
     if kind == "pcrel":
         return f"{(pc + value) & 0xFFFFFFFF:#x}"
-    if kind == "csr":
-        return f"{value:#x}"
+    if kind == "csr":   # by name when the CSR table knows it (the assembler reads both)
+        return _CSR_NAMES.get(value, f"{value:#x}")
     if kind == "fence":
         return "".join(c for c, bit in zip("iorw", (8, 4, 2, 1)) if value & bit) or "0"
     return str(value)

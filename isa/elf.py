@@ -138,7 +138,9 @@ def write_elf(program: Program) -> bytes:
 
     out = bytearray(shoff + _SHDR.size * len(sections))
     ident = MAGIC + bytes([ELFCLASS32, ELFDATA2LSB, 1]) + bytes(9)
-    out[0:_EHDR.size] = _EHDR.pack(ident, ET_EXEC, EM_RISCV, 1, program.entry, phoff, shoff,
+    # no segments: no program header table (e_phoff 0, as the ELF spec asks)
+    out[0:_EHDR.size] = _EHDR.pack(ident, ET_EXEC, EM_RISCV, 1, program.entry,
+                                   phoff if segs else 0, shoff,
                                    0, _EHDR.size, _PHDR.size, len(segs), _SHDR.size,
                                    len(sections), shstrndx)
     for n, (seg, off) in enumerate(zip(segs, offsets)):

@@ -1,15 +1,17 @@
-"""The instruction table: one row per instruction, read from the files in isa/opcodes/.
+"""The instruction table: one row per instruction, read from the files in isa/opcodes/,
+with the op-class table (opclasses), the CSR names (csrs) and the system calls (syscalls).
 
 Every encoder, decoder, the assembler's operand syntax, the disassembler and the C
 decode header derive from the rows loaded here. The loader validates the table the
 way riscv-opcodes does: each of the 32 bits of a row is assigned exactly once (to a
 fixed range or an operand field), fixed values fit their ranges, and no two rows can
-match the same word.
+match the same word. docs/architecture.md lists everything derived from these tables.
 """
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +19,6 @@ OPCODE_DIR = Path(__file__).with_name("opcodes")
 # Table files in load order; the extension has a file of its own.
 TABLE_FILES = ("rv32i", "zifencei", "rv32m", "zicsr", "xzs")
 
-OP_CLASSES = ("alu", "mul", "div", "load", "store", "branch", "jump", "system",
-              "csr", "load_zd", "skip", "sasa")
 
 
 # x0..x31 by their ABI names (psABI), shared by the assembler and the disassembler.
@@ -28,6 +28,102 @@ ABI_NAMES = ("zero ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 "
 
 class TableError(ValueError):
     """The instruction table itself is inconsistent (a bug in isa/opcodes, not user input)."""
+
+
+def _data_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line number, columns) of each non-comment line of a table file."""
+    for lineno, raw in enumerate(path.read_text().splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            yield lineno, line.split()
+
+
+REDIRECT_STAGES = ("none", "fetch", "decode", "execute")
+_OPCLASS_COLUMNS = ("class", "memory", "flow", "block", "redirect", "stall", "x_reads",
+                    "x_write", "sprf_reads", "sprf_write", "energy")
+_CHOICES = {"memory": ("-", "load", "store"), "flow": ("-", "cond", "jump"),
+            "block": ("-", "end"), "redirect": REDIRECT_STAGES, "x_write": ("-", "rd"),
+            "sprf_write": ("-", "zd")}
+_OPERAND_FIELDS = ("rd", "rs1", "rs2")
+
+
+@dataclass(frozen=True)
+class OpClass:
+    """One row of isa/opcodes/opclasses: what every instruction of the class does beyond
+    its own semantics (the file's header explains each column)."""
+    name: str
+    memory: str                  # "load", "store" or "" (no data memory access)
+    flow: str                    # "cond", "jump" or "" (sequential)
+    ends_block: bool
+    redirect: str                # one of REDIRECT_STAGES
+    stall: str                   # stall counter name, e.g. "STALL_LOAD_USE"
+    x_reads: tuple[str, ...]     # operand fields read from the register file
+    x_write: str                 # "rd" or ""
+    sprf_reads: tuple[str, ...]  # operand fields whose SpRF bit is read
+    sets_sprf: bool              # SpRF[rd] := (value == 0) instead of clearing it
+    energy: tuple[str, ...]      # actions priced per executed instruction
+
+
+def load_opclasses(path: Path) -> dict[str, OpClass]:
+    """Read and validate the op-class table; raises TableError naming file and line."""
+    classes: dict[str, OpClass] = {}
+    for lineno, cols in _data_lines(path):
+        where = f"{path.name}:{lineno}"
+        if len(cols) != len(_OPCLASS_COLUMNS):
+            raise TableError(f"{where}: expected {len(_OPCLASS_COLUMNS)} columns "
+                             f"({' '.join(_OPCLASS_COLUMNS)}), got {len(cols)}")
+        row = dict(zip(_OPCLASS_COLUMNS, cols))
+        for column, choices in _CHOICES.items():
+            if row[column] not in choices:
+                raise TableError(f"{where}: {column} is {row[column]!r}, expected one of "
+                                 f"{', '.join(choices)}")
+        fields = {}
+        for column in ("x_reads", "sprf_reads"):
+            fields[column] = () if row[column] == "-" else tuple(row[column].split(","))
+            bad = set(fields[column]) - set(_OPERAND_FIELDS)
+            if bad:
+                raise TableError(f"{where}: {column} names {sorted(bad)[0]!r}, expected "
+                                 f"fields among {', '.join(_OPERAND_FIELDS)}")
+        if not row["stall"].startswith("STALL_"):
+            raise TableError(f"{where}: stall {row['stall']!r} is not a STALL_ counter")
+        if row["sprf_write"] == "zd" and row["x_write"] != "rd":
+            raise TableError(f"{where}: sprf_write zd needs x_write rd")
+        name = row["class"]
+        if name in classes:
+            raise TableError(f"{where}: op class {name} is defined twice")
+        strip = lambda v: "" if v == "-" else v  # noqa: E731
+        classes[name] = OpClass(
+            name, strip(row["memory"]), strip(row["flow"]), row["block"] == "end",
+            row["redirect"], row["stall"], fields["x_reads"], strip(row["x_write"]),
+            fields["sprf_reads"], row["sprf_write"] == "zd",
+            tuple(row["energy"].split(",")))
+    return classes
+
+
+def load_numbers(path: Path) -> tuple[dict[str, int], frozenset[str]]:
+    """A `name number core` table (CSRs, system calls): the numbers by name, and the
+    names the core implements (core column `r`). Names and numbers are unique."""
+    out: dict[str, int] = {}
+    core: set[str] = set()
+    for lineno, cols in _data_lines(path):
+        where = f"{path.name}:{lineno}"
+        if len(cols) != 3 or not re.fullmatch(r"[a-z][a-z0-9_]*", cols[0]) \
+                or cols[2] not in ("r", "-"):
+            raise TableError(f"{where}: expected 'name number core' (core: r or -)")
+        number = int(cols[1], 0)
+        if cols[0] in out or number in out.values():
+            raise TableError(f"{where}: {cols[0]} or {cols[1]} is defined twice")
+        out[cols[0]] = number
+        if cols[2] == "r":
+            core.add(cols[0])
+    return out, frozenset(core)
+
+
+OPCLASS_TABLE: dict[str, OpClass] = load_opclasses(OPCODE_DIR / "opclasses")
+# Class names in table order: the C enum zs_opclass numbers them in this order.
+OP_CLASSES: tuple[str, ...] = tuple(OPCLASS_TABLE)
+CSRS, CORE_CSRS = load_numbers(OPCODE_DIR / "csrs")    # CSR numbers; those the core reads
+SYSCALLS, _ = load_numbers(OPCODE_DIR / "syscalls")     # ecall numbers (a7), all in the core
 
 
 @dataclass(frozen=True)
@@ -148,21 +244,29 @@ class Instruction:
         """C identifier: `lw.zd` -> `LW_ZD`."""
         return self.name.replace(".", "_").upper()
 
+    @property
+    def cls(self) -> OpClass:
+        return OPCLASS_TABLE[self.opclass]
+
+    # Operand roles: the class's roles restricted to the fields this row has.
     def reads_x(self) -> tuple[str, ...]:
         """Integer-register source fields. Skip-branches read rs1/rs2 from the SpRF, not
         the register file; a SASA write reads the trigger PC from the register in rd."""
-        if self.opclass == "skip":
-            return ()
-        if self.opclass == "sasa":
-            return ("rd",)
-        return tuple(f for f in ("rs1", "rs2") if f in self.fields)
+        return tuple(f for f in self.cls.x_reads if f in self.fields)
 
     def reads_sprf(self) -> tuple[str, ...]:
-        return tuple(f for f in ("rs1", "rs2") if f in self.fields) \
-            if self.opclass in ("skip", "sasa") else ()
+        return tuple(f for f in self.cls.sprf_reads if f in self.fields)
 
     def writes_rd(self) -> bool:
-        return "rd" in self.fields and self.opclass not in ("sasa",)
+        return self.cls.x_write == "rd" and "rd" in self.fields
+
+    @property
+    def redirect(self) -> str:
+        """The stage that redirects fetch: a decode-stage jump whose target needs a
+        register (jalr) waits for execute."""
+        stage = self.cls.redirect
+        return "execute" if stage == "decode" and self.reads_x() and self.cls.flow == "jump" \
+            else stage
 
 
 _FIXED = re.compile(r"^(\d+)\.\.(\d+)=(0x[0-9a-fA-F]+|\d+)$")
@@ -217,10 +321,8 @@ def load_table(directory: Path = OPCODE_DIR,
     rows: list[Instruction] = []
     for fname in files:
         path = directory / fname
-        for lineno, raw in enumerate(path.read_text().splitlines(), 1):
-            line = raw.split("#", 1)[0].strip()
-            if line:
-                rows.append(_parse_row(path, lineno, line))
+        for lineno, cols in _data_lines(path):
+            rows.append(_parse_row(path, lineno, " ".join(cols)))
     seen: dict[str, Instruction] = {}
     for row in rows:
         if row.name in seen:

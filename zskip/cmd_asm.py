@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from zskip.isa.assembler import assemble
@@ -37,8 +38,11 @@ def run(args: argparse.Namespace) -> int:
     source = Path(args.source)
     program = assemble(source.read_text(encoding="utf-8", errors="replace"), str(source),
                        text_base=args.text_base, data_base=args.data_base)
+    if not program.segments:
+        print(f"zskip asm: warning: {source} holds no instructions and no data; "
+              f"the {args.format} output has nothing to load", file=sys.stderr)
     if args.format == "bin":
-        data = program.flat_image()[1]
+        data = program.flat_image()[1] if program.segments else b""
     else:
         from zskip.isa.elf import write_elf
         data = write_elf(program)

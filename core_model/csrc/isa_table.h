@@ -239,6 +239,137 @@ enum zs_opclass {
     X(SASA_OR , "sasa.or", MATCH_SASA_OR, MASK_SASA_OR, OPC_SASA, 0, 0, 1, 0, FIELD_LEN6) \
     X(SASA_AND, "sasa.and", MATCH_SASA_AND, MASK_SASA_AND, OPC_SASA, 0, 0, 1, 0, FIELD_LEN6) \
 
+/* Per instruction, the roles ZS_INSN_LIST does not carry:
+ * X(IDENT, sprf_rs1, sprf_rs2, sets_sprf, REDIRECT) -- sprf_F: SpRF[F] is read (a SASA
+ * write reads it at the trigger's fetch); sets_sprf: SpRF[rd] := (value == 0) instead
+ * of being cleared by the write; REDIRECT: the stage that redirects fetch. */
+#define ZS_INSN_ROLES(X) \
+    X(LUI     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(AUIPC   , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(JAL     , 0, 0, 0, ZS_REDIRECT_DECODE) \
+    X(JALR    , 0, 0, 0, ZS_REDIRECT_EXECUTE) \
+    X(BEQ     , 0, 0, 0, ZS_REDIRECT_EXECUTE) \
+    X(BNE     , 0, 0, 0, ZS_REDIRECT_EXECUTE) \
+    X(BLT     , 0, 0, 0, ZS_REDIRECT_EXECUTE) \
+    X(BGE     , 0, 0, 0, ZS_REDIRECT_EXECUTE) \
+    X(BLTU    , 0, 0, 0, ZS_REDIRECT_EXECUTE) \
+    X(BGEU    , 0, 0, 0, ZS_REDIRECT_EXECUTE) \
+    X(LB      , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(LH      , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(LW      , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(LBU     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(LHU     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SB      , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SH      , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SW      , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(ADDI    , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SLTI    , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SLTIU   , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(XORI    , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(ORI     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(ANDI    , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SLLI    , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SRLI    , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SRAI    , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(ADD     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SUB     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SLL     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SLT     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SLTU    , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(XOR     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SRL     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(SRA     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(OR      , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(AND     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(FENCE   , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(ECALL   , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(EBREAK  , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(FENCE_I , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(MUL     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(MULH    , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(MULHSU  , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(MULHU   , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(DIV     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(DIVU    , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(REM     , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(REMU    , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(CSRRW   , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(CSRRS   , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(CSRRC   , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(CSRRWI  , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(CSRRSI  , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(CSRRCI  , 0, 0, 0, ZS_REDIRECT_NONE) \
+    X(LB_ZD   , 0, 0, 1, ZS_REDIRECT_NONE) \
+    X(LH_ZD   , 0, 0, 1, ZS_REDIRECT_NONE) \
+    X(LW_ZD   , 0, 0, 1, ZS_REDIRECT_NONE) \
+    X(LBU_ZD  , 0, 0, 1, ZS_REDIRECT_NONE) \
+    X(LHU_ZD  , 0, 0, 1, ZS_REDIRECT_NONE) \
+    X(SKZ     , 1, 0, 0, ZS_REDIRECT_DECODE) \
+    X(SKZ2    , 1, 1, 0, ZS_REDIRECT_DECODE) \
+    X(SKNZ    , 1, 0, 0, ZS_REDIRECT_DECODE) \
+    X(SASA_OR , 1, 1, 0, ZS_REDIRECT_FETCH) \
+    X(SASA_AND, 1, 1, 0, ZS_REDIRECT_FETCH) \
+
 #define ZS_NUM_INSNS 65
+
+/* Where fetch is redirected (isa/opcodes/opclasses, column redirect). */
+enum zs_redirect {
+    ZS_REDIRECT_NONE = 0,
+    ZS_REDIRECT_FETCH = 1,
+    ZS_REDIRECT_DECODE = 2,
+    ZS_REDIRECT_EXECUTE = 3,
+};
+
+/* X-macro, one row per op class (isa/opcodes/opclasses), in enum zs_opclass order:
+ * X(OPC_class, "name", is_load, is_store, cond, jump, ends_block, REDIRECT, STALL)
+ * cond: continues at a target or falls through; jump: always at its target;
+ * ends_block: ends a basic block; STALL: the counter (ZC_##STALL) charged while a
+ * consumer waits for the result. */
+#define ZS_OPCLASS_LIST(X) \
+    X(OPC_ALU    , "alu", 0, 0, 0, 0, 0, ZS_REDIRECT_NONE, STALL_RAW) \
+    X(OPC_MUL    , "mul", 0, 0, 0, 0, 0, ZS_REDIRECT_NONE, STALL_MUL) \
+    X(OPC_DIV    , "div", 0, 0, 0, 0, 0, ZS_REDIRECT_NONE, STALL_DIV) \
+    X(OPC_LOAD   , "load", 1, 0, 0, 0, 0, ZS_REDIRECT_NONE, STALL_LOAD_USE) \
+    X(OPC_STORE  , "store", 0, 1, 0, 0, 0, ZS_REDIRECT_NONE, STALL_RAW) \
+    X(OPC_BRANCH , "branch", 0, 0, 1, 0, 1, ZS_REDIRECT_EXECUTE, STALL_RAW) \
+    X(OPC_JUMP   , "jump", 0, 0, 0, 1, 1, ZS_REDIRECT_DECODE, STALL_RAW) \
+    X(OPC_SYSTEM , "system", 0, 0, 0, 0, 1, ZS_REDIRECT_NONE, STALL_RAW) \
+    X(OPC_CSR    , "csr", 0, 0, 0, 0, 1, ZS_REDIRECT_NONE, STALL_RAW) \
+    X(OPC_LOAD_ZD, "load_zd", 1, 0, 0, 0, 0, ZS_REDIRECT_NONE, STALL_LOAD_USE) \
+    X(OPC_SKIP   , "skip", 0, 0, 1, 0, 1, ZS_REDIRECT_DECODE, STALL_RAW) \
+    X(OPC_SASA   , "sasa", 0, 0, 0, 0, 1, ZS_REDIRECT_FETCH, STALL_RAW) \
+
+/* CSR numbers (isa/opcodes/csrs). */
+enum zs_csr {
+    ZS_CSR_CYCLE = 0xc00,
+    ZS_CSR_TIME = 0xc01,
+    ZS_CSR_INSTRET = 0xc02,
+    ZS_CSR_CYCLEH = 0xc80,
+    ZS_CSR_TIMEH = 0xc81,
+    ZS_CSR_INSTRETH = 0xc82,
+    ZS_CSR_MCYCLE = 0xb00,
+    ZS_CSR_MINSTRET = 0xb02,
+    ZS_CSR_MCYCLEH = 0xb80,
+    ZS_CSR_MINSTRETH = 0xb82,
+};
+
+/* X(ZS_CSR_name, core_reads): core_reads = the core implements reads of it. */
+#define ZS_CSR_LIST(X) \
+    X(ZS_CSR_CYCLE, 1) \
+    X(ZS_CSR_TIME, 1) \
+    X(ZS_CSR_INSTRET, 1) \
+    X(ZS_CSR_CYCLEH, 1) \
+    X(ZS_CSR_TIMEH, 1) \
+    X(ZS_CSR_INSTRETH, 1) \
+    X(ZS_CSR_MCYCLE, 0) \
+    X(ZS_CSR_MINSTRET, 0) \
+    X(ZS_CSR_MCYCLEH, 0) \
+    X(ZS_CSR_MINSTRETH, 0) \
+
+/* System call numbers in a7 (isa/opcodes/syscalls). */
+enum zs_syscall {
+    ZS_SYS_NR_WRITE = 64,
+    ZS_SYS_NR_EXIT = 93,
+};
 
 #endif

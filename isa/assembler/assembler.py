@@ -1,61 +1,53 @@
-"""The two-pass driver.
+"""The driver: parse (the sizing pass) builds a Module of records (ir.py), layout gives
+every section its address (layout.py), encoding evaluates operands with final
+addresses and encodes every instruction through isa.encoding.encode.
 
-Pass 1 (sizing) reads every statement once: labels get (section, offset), each
-instruction chooses its form and size (li's size depends on its value), data and
-alignment reserve their bytes. Layout then gives every section its address (layout.py).
-Pass 2 (emission) evaluates operands with final addresses and encodes every
-instruction through isa.encoding.encode. Undefined symbols are collected during pass 2
-and reported together.
+Parsing reads every statement once: labels get (section, offset), each instruction
+is expanded into table rows (li's size depends on its value), data and alignment
+reserve their bytes. Undefined symbols are collected during encoding and reported
+together.
 """
 from __future__ import annotations
 
 import difflib
 import os
+import re
 import struct
 from typing import Callable
 
 from ..program import Program, ProgramError, Segment
+from ..table import CSRS, FIELDS, Instruction
 from .directives import DIRECTIVES, NOP, standard_flags, symbol_name
 from .errors import AsmError, NotYetKnown, SyntaxProblem, Undefined
-from .expressions import evaluate
-from .layout import (COMMON_GROUP, DATA, TEXT, align_up, classify, default_data_base,
+from .expressions import NAME, evaluate
+from .instructions import encode_checked
+from .ir import Directive, Instr, Label, Loc, Module, Pseudo, Section
+from .layout import (COMMON_GROUP, DATA, TEXT, align_up, default_data_base,
                      global_pointer, is_bss_group, is_sdata_group)
 from .lexer import (LABEL, MNEMONIC, NUMERIC_REF, split_operands, split_statements,
                     strip_block_comments)
-from .operands import CSR_NAMES
 from .pseudo import FORMS, choose_form
 
 GP = "__global_pointer$"
-_WORDS = {1: struct.Struct("<I").pack, 2: struct.Struct("<II").pack}
-Loc = tuple[int, int, int]   # (file index, line number, 0-based column of the statement)
-INSN, COMPUTED, BYTES = 0, 1, 2   # item kinds
-
-
-class Section:
-    """One input section: its items (offset, size, kind, what, args, loc) and size."""
-    __slots__ = ("name", "segment", "group", "nobits", "code", "items", "size", "align",
-                 "address", "order")
-
-    def __init__(self, name: str, flags: str | None, nobits: bool, order: int):
-        placed = classify(name, flags, nobits)
-        self.name, self.order = name, order
-        self.segment, self.group = placed if placed else (None, 0)
-        self.nobits = nobits or (placed is not None and is_bss_group(self.group))
-        self.code = self.segment == TEXT and self.group <= 6
-        self.items: list[tuple] = []
-        self.size, self.address = 0, 0
-        self.align = 4 if name == ".text" else 1   # GNU as records 4 for .text only
+_PACK = struct.Struct("<I").pack
+_SIMPLE_NAME = re.compile(NAME + r"\Z")
+# Fields evaluated as expressions when encoding (registers and fence sets are parsed).
+_EXPR_KINDS = ("imm", "pcrel", "csr")
 
 
 class Assembler:
     def __init__(self, filename: str):
-        self.files: list[tuple[str, list[str]]] = []
+        self.files: dict[str, list[str]] = {}
+        self.included = 0
         self.main = filename
         self.sections: dict[str, Section] = {}
+        self.module = Module(filename, self.sections, state=self)
+        self.items = self.module.items
         self.labels: dict[str, tuple[Section, int, Loc]] = {}
         self.equ: dict[str, int] = {}
         self.deferred: dict[str, tuple[str, Section, int, Loc]] = {}
         self.numeric: dict[str, int] = {}
+        self.internal = 0   # labels the expansions add (pcrel pairs)
         self.section_stack: list[Section] = []
         self.section: Section | None = None
         self.previous_section = self.switch_section(".text", None, None)
@@ -66,7 +58,8 @@ class Assembler:
         self.lookup: Callable[[str], int] = self._lookup_sizing
         self.dot: int | None = None
         self.gp = 0
-        self.loc: Loc = (0, 0, 0)
+        self.loc: Loc = (filename, 0, 1)
+        self.directive = ("", "")   # (name, operand text) of the directive being read
         self.ended = False
 
     # ------------------------------------------------------------------ sections
@@ -91,59 +84,69 @@ class Assembler:
             self.previous_section = self.section or sec
             self.section = sec
 
-    def _reserve(self, size: int, kind: int, what, args, directive: str) -> None:
+    def _reserve(self, size: int, data: bytes | None,
+                 emit: Callable[[Assembler, int], bytes] | None = None,
+                 record: bool = True) -> None:
+        """A directive's `size` bytes (`data`, or `emit` once addresses are known), as an
+        item of the section and (if `record`) of the module's source-order items."""
         sec = self.section
-        if sec.nobits and not (kind == BYTES and not any(args)):
-            raise SyntaxProblem(f"{directive} in {sec.name}: a @nobits section holds no data, "
+        name, text = self.directive
+        if sec.nobits and (emit is not None or (data and any(data))):
+            raise SyntaxProblem(f"{name} in {sec.name}: a @nobits section holds no data, "
                                 "only .zero/.space/.align reserve space there")
-        if sec.nobits:
-            sec.size += size
-            return
-        sec.items.append((sec.size, size, kind, what, args, self.loc))
+        item = Directive(name, text, sec, sec.size, size, self.loc,
+                         None if sec.nobits else data, emit)
+        if size:
+            sec.pending_labels = []
+        sec.items.append(item)
+        if record:
+            self.items.append(item)
         sec.size += size
 
-    def add_bytes(self, data: bytes, directive: str) -> None:
-        self._reserve(len(data), BYTES, None, data, directive)
-
-    def add_fill(self, size: int, fill: int, directive: str) -> None:
-        self._reserve(size, BYTES, None, bytes([fill]) * size, directive)
+    def add_bytes(self, data: bytes) -> None:
+        self._reserve(len(data), data)
 
     def add_computed(self, size: int, emit: Callable[[Assembler, int], bytes]) -> None:
-        self._reserve(size, COMPUTED, emit, None, "data")
+        self._reserve(size, None, emit)
+
+    def add_symbol(self) -> None:
+        """A symbol definition, kept as an item so that printing keeps its place."""
+        self._reserve(0, b"")
 
     def add_values(self, width: int, exprs: list[str], directive: str) -> None:
-        """.word and friends: values known now are packed at once, others in pass 2."""
-        exprs = [self._numeric_refs(e) if NUMERIC_REF.search(e) else e for e in exprs]
+        """.word and friends: values known now are packed at once, others when encoding."""
         try:
             data = b"".join(_pack(width, self.value(e, None), e, directive) for e in exprs)
         except NotYetKnown:
             def emit(ctx: Assembler, pc: int) -> bytes:
                 return b"".join(_pack(width, ctx.value(e, pc + k * width), e, directive)
                                 for k, e in enumerate(exprs))
-            self._reserve(width * len(exprs), COMPUTED, emit, None, directive)
+            self._reserve(width * len(exprs), None, emit)
             return
-        self._reserve(len(data), BYTES, None, data, directive)
+        self._reserve(len(data), data)
 
-    def align(self, n: int, fill: int | None, limit: int | None) -> None:
+    def align(self, n: int, fill: int | None, limit: int | None, record: bool = True) -> None:
         sec = self.section
         pad = -sec.size % n
         if limit is not None and pad > limit:
-            return
-        sec.align = max(sec.align, n)
+            pad = 0
+        else:
+            sec.align = max(sec.align, n)
         if fill is not None:
             data = bytes([fill & 0xFF]) * pad
         elif sec.code:   # code is padded with nops after any odd bytes (as GNU as does)
             data = bytes(pad % 4) + NOP * (pad // 4)
         else:
             data = bytes(pad)
-        self._reserve(pad, BYTES, None, data, ".align")
+        self._reserve(pad, data, record=record)
 
     def pad_code_sections(self) -> None:
         """GNU as pads the end of each code section to its alignment (with nops)."""
+        self.directive = (".balign", "")
         for sec in self.sections.values():
             if sec.code and sec.size % sec.align:
                 saved, self.section = self.section, sec
-                self.align(sec.align, None, None)
+                self.align(sec.align, None, None, record=False)
                 self.section = saved
 
     def allocate(self, name: str, size: int, align: int, common: bool) -> None:
@@ -151,9 +154,10 @@ class Assembler:
             self.sections.get("*COMMON*") or self._common_section()
         saved, self.section = self.section, sec
         try:
-            self.align(align, 0, None)
-            self.define_label(name)
-            sec.size += size
+            pad = -sec.size % align
+            sec.align = max(sec.align, align)
+            self.define_label(name, record=False, offset=sec.size + pad)
+            self._reserve(pad + size, None)
         finally:
             self.section = saved
 
@@ -164,13 +168,41 @@ class Assembler:
         return sec
 
     # ------------------------------------------------------------------ symbols
-    def define_label(self, name: str) -> None:
+    def define_label(self, name: str, record: bool = True, offset: int | None = None) -> str:
         if name.isdigit():
             count = self.numeric[name] = self.numeric.get(name, 0) + 1
             name = f"\x02{name}\x02{count}"
-        else:
+        elif name[0] != "\x02":
             self._check_new(name)
-        self.labels[name] = (self.section, self.section.size, self.loc)
+        sec = self.section
+        offset = sec.size if offset is None else offset
+        self.labels[name] = (sec, offset, self.loc)
+        if record:
+            label = Label(name, sec, offset, self.loc)
+            sec.items.append(label)
+            self.items.append(label)
+            sec.pending_labels.append(name)
+        return name
+
+    def internal_label(self) -> str:
+        """A fresh label at the current position (the anchor of a %pcrel_lo)."""
+        self.internal += 1
+        return self.define_label(f"\x02pcrel\x02{self.internal}")
+
+    def add_instruction(self, row: Instruction, operands: dict[str, str],
+                        values: dict[str, int], pseudo: Pseudo | None) -> None:
+        """A record for one table row (operand texts, parsed values) at this point."""
+        sec = self.section
+        if sec.nobits:
+            raise SyntaxProblem(f"{self.directive[0]} in {sec.name}: a @nobits section holds "
+                                "no data, only .zero/.space/.align reserve space there")
+        ins = Instr(row, operands, values, sec, sec.size, self.loc, pseudo)
+        if sec.pending_labels:
+            ins.labels = tuple(sec.pending_labels)
+            sec.pending_labels = []
+        sec.items.append(ins)
+        self.items.append(ins)
+        sec.size += 4
 
     def _check_new(self, name: str) -> None:
         if name in self.labels or name in self.equ or name in self.deferred:
@@ -190,6 +222,7 @@ class Assembler:
             self.equ[name] = self.value(expr, None)
         except NotYetKnown:
             self.deferred[name] = (expr, self.section, self.section.size, self.loc)
+        self.add_symbol()
 
     def _numeric_refs(self, text: str) -> str:
         def internal(m) -> str:
@@ -235,10 +268,21 @@ class Assembler:
         return evaluate(text, self.lookup, pc, self._relocation)
 
     def csr(self, text: str, pc: int) -> int:
-        number = CSR_NAMES.get(text)
-        return number if number is not None else self.value(text, pc)
+        number = CSRS.get(text)
+        if number is not None:
+            return number
+        try:
+            return self.value(text, pc)
+        except Undefined:
+            if _SIMPLE_NAME.match(text):   # as GNU as: a name that is no CSR nor symbol
+                raise SyntaxProblem(f"unknown CSR '{text}' (known: {', '.join(CSRS)})",
+                                    text) from None
+            raise
 
     def _relocation(self, name: str, value: int) -> int:
+        if name in ("hi", "lo") and not -(1 << 31) <= value < 1 << 32:   # as GNU as
+            raise SyntaxProblem(f"%{name}: value {value} does not fit in 32 bits "
+                                f"(expected [{-(1 << 31)}, {(1 << 32) - 1}])")
         if name == "hi":
             return ((value + 0x800) >> 12) & 0xFFFFF
         if name == "lo":
@@ -256,9 +300,8 @@ class Assembler:
 
     # ------------------------------------------------------------------ pass 1
     def read(self, source: str, filename: str) -> None:
-        fid = len(self.files)
         raw_lines = source.splitlines()
-        self.files.append((filename, raw_lines))
+        self.files[filename] = raw_lines
         lines = strip_block_comments(source).splitlines() if "/*" in source else raw_lines
         for lineno, line in enumerate(lines, 1):
             if self.ended:
@@ -266,9 +309,9 @@ class Assembler:
             if not line or line.isspace():
                 continue
             for col, text in split_statements(line):
-                self.loc = (fid, lineno, col)
+                self.loc = (filename, lineno, col + 1)
                 try:
-                    self._statement(text, col)
+                    self._statement(text, col + 1)
                 except SyntaxProblem as problem:
                     raise self.error(self.loc, problem) from None
 
@@ -288,7 +331,9 @@ class Assembler:
             self._directive(mnemonic, rest)
             return
         if rest[:1] == "=" and rest[1:2] != "=":   # `name = value`
-            self.define_symbol(symbol_name(mnemonic, "="), rest[1:].strip(), redefine=True)
+            name, expr = symbol_name(mnemonic, "="), rest[1:].strip()
+            self.directive = (".set", f"{name}, {expr}")
+            self.define_symbol(name, expr, redefine=True)
             return
         forms = FORMS.get(mnemonic)
         if forms is None:
@@ -299,8 +344,8 @@ class Assembler:
         ops = split_operands(rest)
         form = forms[0] if len(forms) == 1 and forms[0].arity == len(ops) \
             else choose_form(mnemonic, ops)
-        size, args = form.prepare(self, ops)
-        self._reserve(size, INSN, form, args, mnemonic)
+        self.directive = (mnemonic, rest)
+        form.expand(self, ops)
 
     def _directive(self, name: str, rest: str) -> None:
         handler = DIRECTIVES.get(name)
@@ -311,12 +356,14 @@ class Assembler:
                                 name)
         if name not in (".string", ".asciz", ".ascii", ".include") and NUMERIC_REF.search(rest):
             rest = self._numeric_refs(rest)
+        self.directive = (name, rest)
         handler(self, rest, split_operands(rest))
 
     def include(self, path: str) -> None:
-        base = os.path.dirname(self.files[self.loc[0]][0])
+        base = os.path.dirname(self.loc[0])
         full = os.path.join(base, path) if not os.path.isabs(path) else path
-        if len(self.files) > 256:
+        self.included += 1
+        if self.included > 256:
             raise SyntaxProblem(".include: too many included files (recursive .include?)")
         try:
             with open(full, encoding="utf-8", errors="replace") as f:
@@ -361,35 +408,62 @@ class Assembler:
                                f"segment [{text_base:#x}, {text_end:#x})")
         return [tuple(text), tuple(data)]
 
+    def encode(self, ins: Instr, pc: int) -> int:
+        """The word of `ins` at `pc`; fills in its values (expressions evaluated)."""
+        self.resolve(ins.row, ins.operands, ins.values, pc)
+        ins.word = encode_checked(ins.row, ins.values, pc, ins.operands)
+        return ins.word
+
+    def resolve(self, row: Instruction, texts: dict[str, str], values: dict[str, int],
+                pc: int) -> dict[str, int]:
+        """`values` completed with the row's expression operands evaluated at `pc`."""
+        for field, kind in _expr_fields(row.fields):
+            text = texts[field]
+            if kind == "pcrel":   # addresses wrap around the 32-bit space
+                values[field] = ((self.value(text, pc) - pc + 0x80000000) & 0xFFFFFFFF) \
+                    - 0x80000000
+            elif kind == "csr":
+                values[field] = self.csr(text, pc)
+            else:
+                values[field] = self.value(text, pc)
+        return values
+
     def emit(self, sec: Section) -> bytearray:
         buf = bytearray(sec.size)
         base = sec.address
-        for offset, size, kind, what, args, loc in sec.items:
+        for item in sec.items:
+            size = item.size
+            if not size:
+                continue
+            offset = item.offset
             pc = base + offset
             try:
-                if kind == INSN:
-                    data = _WORDS[size // 4](*what.emit(self, args, pc, size))
-                elif kind == BYTES:
-                    data = args
+                if type(item) is Instr:
+                    data = _PACK(self.encode(item, pc))
+                elif item.emit is not None:
+                    data = item.data = item.emit(self, pc)
                 else:
-                    data = what(self, pc)
+                    data = item.data
             except Undefined as u:
-                self.undefined.append((u.shown, loc, u.fragment))
+                self.undefined.append((u.shown, item.loc, u.fragment))
+                # an auipc that failed: its %pcrel_lo partner reports nothing more
+                self.pcrel_hi.setdefault(pc, 0)
                 continue
             except SyntaxProblem as problem:
-                raise self.error(loc, problem) from None
+                raise self.error(item.loc, problem) from None
             buf[offset:offset + size] = data
         return buf
 
     # ------------------------------------------------------------------ errors
     def where(self, loc: Loc) -> str:
-        return f"{self.files[loc[0]][0]}:{loc[1]}"
+        return f"{loc[0]}:{loc[1]}"
 
     def _position(self, loc: Loc, fragment: str) -> tuple[str, int, int, str]:
-        filename, lines = self.files[loc[0]]
+        filename = loc[0]
+        lines = self.files.get(filename, [])
         line = lines[loc[1] - 1] if 0 < loc[1] <= len(lines) else ""
-        col = line.find(fragment, loc[2]) if fragment else -1
-        return filename, loc[1], (col if col >= 0 else loc[2]) + 1, line
+        col = line.find(fragment, loc[2] - 1) if fragment else -1
+        return filename, loc[1], (col + 1 if col >= 0 else loc[2]), line
 
     def error(self, loc: Loc, problem: SyntaxProblem) -> AsmError:
         filename, line, col, text = self._position(loc, problem.fragment)
@@ -422,16 +496,35 @@ def _suggest(name: str, known_names) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def assemble(source: str, filename: str = "<string>", *, text_base: int = 0x10000,
-             data_base: int | None = None) -> Program:
-    """Assemble GNU-as-syntax RV32IM + Xzs source into a Program (see the package doc)."""
+def _expr_fields(fields: tuple[str, ...],
+                 _cache: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+                 ) -> tuple[tuple[str, str], ...]:
+    """(field, kind) of the operand fields that are expressions."""
+    out = _cache.get(fields)
+    if out is None:
+        out = _cache[fields] = tuple(
+            (f, FIELDS[f].kind) for f in fields if FIELDS[f].kind in _EXPR_KINDS)
+    return out
+
+
+def parse(source: str, filename: str = "<string>") -> Module:
+    """Parse GNU-as-syntax RV32IM + Xzs source into a Module (see ir.py); raises AsmError."""
     asm = Assembler(filename)
     asm.read(source, filename)
     asm.pad_code_sections()
+    return asm.module
+
+
+def assemble(source: str | Module, filename: str = "<string>", *, text_base: int = 0x10000,
+             data_base: int | None = None) -> Program:
+    """Assemble source text (or a parsed Module) into a Program (see the package doc)."""
+    module = parse(source, filename) if isinstance(source, str) else source
+    asm: Assembler = module.state
     text, data = asm.layout(text_base, data_base)
     asm.values = {name: sec.address + offset for name, (sec, offset, _) in asm.labels.items()}
     asm.values.update(asm.equ)
     asm.lookup = asm._lookup_final
+    asm.pcrel_hi, asm.undefined = {}, []
     segments = []
     for secs, flags in ((text, "rx"), (data, "rw")):
         if not secs:
@@ -440,9 +533,8 @@ def assemble(source: str, filename: str = "<string>", *, text_base: int = 0x1000
         image = bytearray()
         end = start
         for sec in secs:
-            body = asm.emit(sec)
             if not sec.nobits:
-                image += bytes(sec.address - start - len(image)) + body
+                image += bytes(sec.address - start - len(image)) + asm.emit(sec)
             end = sec.address + sec.size
         segments.append(Segment(start, bytes(image), end - start, flags))
     if asm.undefined:
@@ -452,4 +544,4 @@ def assemble(source: str, filename: str = "<string>", *, text_base: int = 0x1000
     if GP in asm.values:
         symbols[GP] = asm.gp
     entry = symbols.get("_start", text[0].address if text else text_base)
-    return Program(segments, entry, symbols, filename)
+    return Program(segments, entry, symbols, module.filename)

@@ -115,7 +115,7 @@ def _string(terminate: bool) -> Handler:
     def handler(asm, text: str, ops: list[str]) -> None:
         data = b"".join(string_literal(op) + (b"\0" if terminate else b"") for op in ops) \
             if ops else string_literal(text)
-        asm.add_bytes(data, ".string" if terminate else ".ascii")
+        asm.add_bytes(data)
     return handler
 
 
@@ -126,7 +126,7 @@ def _space(directive: str) -> Handler:
         fill = known(asm, ops[1], directive) if len(ops) > 1 else 0
         if size < 0:
             raise SyntaxProblem(f"{directive}: negative size {size}", ops[0])
-        asm.add_fill(size, fill & 0xFF, directive)
+        asm.add_bytes(bytes([fill & 0xFF]) * size)
     return handler
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..table import FORMATS, Instruction
 from .errors import SyntaxProblem
-from .instructions import encode_checked, format_plan, read_operands, shape_matches
+from .instructions import encode_checked, format_plan, read_plan, shape_matches
 
 # Major opcode names of the base ISA's opcode map (as GNU as spells them).
 OPCODES = {"LOAD": 0x03, "LOAD_FP": 0x07, "CUSTOM_0": 0x0B, "MISC_MEM": 0x0F,
@@ -92,5 +92,5 @@ def encode_insn(ctx, ops: list[str], pc: int) -> int:
         raise SyntaxProblem(f".insn {kind}: expected {len(fixed) + 1 + len(plan)} operands "
                             f"after the type, got {len(operands)}", ops[-1])
     row = Instruction(f".insn {kind}", fmt, _fields(fmt), match, mask, "alu", "insn")
-    texts = {f: t for (_, f, _), t in zip(plan, rest)}
-    return encode_checked(row, read_operands(ctx, plan, rest, pc), pc, texts)
+    texts, values = read_plan(plan, rest)
+    return encode_checked(row, ctx.resolve(row, texts, values, pc), pc, texts)

@@ -1,11 +1,13 @@
-"""Instruction forms: how a mnemonic's operands are read and encoded.
+"""Instruction forms: how a mnemonic's operands are read into table rows.
 
 Each table row's syntax comes from FORMATS/FIELDS in isa/table.py: a row is one
-`RowForm`. Pseudo-instructions (pseudo.py) add forms that expand into rows. A form
-has `prepare(ctx, ops) -> (size, args)`, run in the sizing pass, and
-`emit(ctx, args, pc, size) -> list[int]` (the words), run once addresses are known.
+`RowForm`. Pseudo-instructions (pseudo.py) add forms that expand into rows. A form's
+`expand(ctx, ops)` adds the instruction records (ir.Instr) for its rows to the
+current section while parsing; the assembler encodes them once addresses are known.
 """
 from __future__ import annotations
+
+from typing import Callable
 
 from ..encoding import EncodingError, encode
 from ..table import FIELDS, FORMATS, INSTRUCTIONS, Instruction
@@ -43,25 +45,53 @@ def shape_matches(plan: Plan, ops: list[str]) -> bool:
     return len(plan) == len(ops)
 
 
-def read_operands(ctx, plan: Plan, ops: list[str], pc: int) -> dict[str, int]:
-    """Field values of `ops` read according to `plan` (addresses resolved)."""
-    fields: dict[str, int] = {}
+def read_plan(plan: Plan, ops: list[str]) -> tuple[dict[str, str], dict[str, int]]:
+    """(texts, values) of `ops` read according to `plan`, keyed by the plan's field
+    names: registers and fence sets get their values now, expressions only their text
+    (an empty `offset(base)` offset reads as 0)."""
+    texts: dict[str, str] = {}
+    values: dict[str, int] = {}
     for (kind, field, base), text in zip(plan, ops):
         if kind == REG:
-            fields[field] = register(text)
-        elif kind == IMM:
-            fields[field] = ctx.value(text, pc)
-        elif kind == PCREL:   # addresses wrap around the 32-bit space
-            fields[field] = ((ctx.value(text, pc) - pc + 0x80000000) & 0xFFFFFFFF) - 0x80000000
+            texts[field] = text
+            values[field] = register(text)
         elif kind == MEM:
             offset, reg = memory(text)
-            fields[field] = ctx.value(offset, pc) if offset else 0
-            fields[base] = REGISTERS[reg]
-        elif kind == CSR:
-            fields[field] = ctx.csr(text, pc)
+            texts[field] = offset or "0"
+            texts[base] = reg
+            values[base] = REGISTERS[reg]
+        elif kind == FENCE:
+            texts[field] = text
+            values[field] = fence_set(text)
         else:
-            fields[field] = fence_set(text)
-    return fields
+            texts[field] = text
+    return texts, values
+
+
+def plan_reader(plan: Plan) -> Callable[[list[str]], tuple[dict[str, str], dict[str, int]]]:
+    """read_plan for one plan, with a fast path for plans without fence sets (every row
+    but fence): the parsing pass runs this once per instruction."""
+    if any(kind == FENCE for kind, _, _ in plan):
+        return lambda ops: read_plan(plan, ops)
+    fields = tuple(field for _, field, _ in plan)
+    regs = tuple((i, field) for i, (kind, field, _) in enumerate(plan) if kind == REG)
+    mems = tuple((i, field, base) for i, (kind, field, base) in enumerate(plan) if kind == MEM)
+
+    def read(ops: list[str]) -> tuple[dict[str, str], dict[str, int]]:
+        values = {}
+        try:
+            for i, field in regs:
+                values[field] = REGISTERS[ops[i]]
+        except KeyError:
+            return read_plan(plan, ops)   # raises the precise error
+        texts = dict(zip(fields, ops))
+        for i, field, base in mems:
+            offset, reg = memory(ops[i])
+            texts[field] = offset or "0"
+            texts[base] = reg
+            values[base] = REGISTERS[reg]
+        return texts, values
+    return read
 
 
 def encode_checked(row: Instruction, fields: dict[str, int], pc: int,
@@ -92,20 +122,14 @@ class RowForm:
         self.plan = plan if plan is not None else format_plan(row.format)
         self.arity = len(self.plan)
         self.syntax = plan_syntax(row.name, self.plan)
+        self.read = plan_reader(self.plan)
 
     def matches(self, ops: list[str]) -> bool:
         return shape_matches(self.plan, ops)
 
-    def prepare(self, ctx, ops: list[str]) -> tuple[int, object]:
-        return 4, ops
-
-    def emit(self, ctx, ops: list[str], pc: int, size: int) -> list[int]:
-        fields = read_operands(ctx, self.plan, ops, pc)
-        try:
-            return [encode(self.row, fields)]
-        except EncodingError:
-            texts = {f: t for (_, f, _), t in zip(self.plan, ops)}
-            return [encode_checked(self.row, fields, pc, texts)]
+    def expand(self, ctx, ops: list[str]) -> None:
+        texts, values = self.read(ops)
+        ctx.add_instruction(self.row, texts, values, None)
 
 
 ROW_FORMS: dict[str, RowForm] = {row.name: RowForm(row) for row in INSTRUCTIONS}

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import re
 
-from ..table import ABI_NAMES
+from ..table import ABI_NAMES, CSRS
 from .errors import SyntaxProblem
 
 REGISTERS: dict[str, int] = {**{f"x{n}": n for n in range(32)},
                              **{name: n for n, name in enumerate(ABI_NAMES)}, "fp": 8}
 
-# The user counter CSRs the core implements (Zicsr, unprivileged spec chapter 10).
-CSR_NAMES: dict[str, int] = {"cycle": 0xC00, "time": 0xC01, "instret": 0xC02,
-                             "cycleh": 0xC80, "timeh": 0xC81, "instreth": 0xC82}
+# CSR operand names: the table in isa/opcodes/csrs.
+CSR_NAMES: dict[str, int] = CSRS
 
 _FENCE_BITS = {"i": 8, "o": 4, "r": 2, "w": 1}
 _MEM = re.compile(r"(.*?)\(\s*([\w$]+)\s*\)\s*\Z", re.S)

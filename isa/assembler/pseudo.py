@@ -9,11 +9,14 @@ symbol defined later) always takes lui+addi.
 """
 from __future__ import annotations
 
-from ..table import BY_NAME
+from ..table import ABI_NAMES, BY_NAME, FIELDS
 from .errors import NotYetKnown, SyntaxProblem
-from .instructions import (MEM, ROW_FORMS, Plan, encode_checked, read_operands,
-                           shape_matches)
-from .operands import CSR_NAMES, REGISTERS, register
+from .instructions import MEM, ROW_FORMS, Plan, read_plan, shape_matches
+from .ir import Pseudo
+from .operands import REGISTERS, register
+
+# The counters with an rd<name> pseudo-instruction (unprivileged spec, chapter 10).
+_RDCOUNTERS = ("cycle", "time", "instret", "cycleh", "timeh", "instreth")
 
 # name: (operand kinds, expansion "row field=value ..."; value: $n = n-th operand,
 # a register or CSR name, or an integer)
@@ -52,7 +55,7 @@ _TEMPLATES: dict[str, list[tuple[str, str]]] = {
     "csrwi": [("csr imm", "csrrwi rd=zero csr=$1 zimm=$2")],
     "csrsi": [("csr imm", "csrrsi rd=zero csr=$1 zimm=$2")],
     "csrci": [("csr imm", "csrrci rd=zero csr=$1 zimm=$2")],
-    **{f"rd{name}": [("reg", f"csrrs rd=$1 csr={name} rs1=zero")] for name in CSR_NAMES},
+    **{f"rd{name}": [("reg", f"csrrs rd=$1 csr={name} rs1=zero")] for name in _RDCOUNTERS},
 }
 
 
@@ -67,37 +70,44 @@ class TemplateForm:
         self.arity = len(self.plan)
         self.syntax = (name + " " + ", ".join(
             "offset(reg)" if k == MEM else k for k, _, _ in self.plan)).strip()
-        self.fixed: dict[str, int] = {}
-        self.moved: list[tuple[str, str]] = []   # (row field, operand value key)
+        self.name = name
+        self.fixed: dict[str, str] = {}         # row field -> operand text
+        self.moved: list[tuple[str, str]] = []   # (row field, operand key)
         for assignment in assignments:
             fields, value = assignment.split("=")
             if value.startswith("$"):
                 keys = (value, value + ".base") if "," in fields else (value,)
                 self.moved += zip(fields.split(","), keys)
             else:
-                self.fixed[fields] = REGISTERS.get(value, CSR_NAMES.get(value)) \
-                    if not value.lstrip("-").isdigit() else int(value)
+                self.fixed[fields] = value
+        texts, self.fixed_values = read_plan(
+            tuple((FIELDS[f].kind, f, "") for f in self.fixed), list(self.fixed.values()))
+        self.fixed = texts
 
     def matches(self, ops: list[str]) -> bool:
         return shape_matches(self.plan, ops)
 
-    def prepare(self, ctx, ops: list[str]) -> tuple[int, object]:
-        return 4, ops
-
-    def emit(self, ctx, ops: list[str], pc: int, size: int) -> list[int]:
-        values = read_operands(ctx, self.plan, ops, pc)
+    def expand(self, ctx, ops: list[str]) -> None:
+        texts, values = read_plan(self.plan, ops)
         fields = dict(self.fixed)
-        texts = {}
+        field_values = dict(self.fixed_values)
         for field, key in self.moved:
-            fields[field] = values[key]
-            texts[field] = ops[int(key[1:].split(".")[0]) - 1]
-        return [encode_checked(self.row, fields, pc, texts)]
+            fields[field] = texts[key]
+            if key in values:
+                field_values[field] = values[key]
+        ctx.add_instruction(self.row, fields, field_values, Pseudo(self.name, tuple(ops)))
 
 
 def _hi_lo(value: int) -> tuple[int, int]:
     """(upper 20 bits, sign-extended low 12 bits) with hi << 12 + lo == value mod 2**32."""
     lo = ((value & 0xFFF) ^ 0x800) - 0x800
     return ((value - lo) >> 12) & 0xFFFFF, lo
+
+
+def _row(name: str, texts: dict[str, str]):
+    """(row, texts, values) of a row whose register operands are ABI names."""
+    return BY_NAME[name], texts, {f: REGISTERS[t] for f, t in texts.items()
+                                  if f in ("rd", "rs1", "rs2")}
 
 
 class LoadImmediate:
@@ -107,27 +117,25 @@ class LoadImmediate:
     def matches(self, ops: list[str]) -> bool:
         return True
 
-    def prepare(self, ctx, ops: list[str]) -> tuple[int, object]:
+    def expand(self, ctx, ops: list[str]) -> None:
+        rd = ABI_NAMES[register(ops[0])]
         try:
             value = _li_value(ctx.value(ops[1], None), ops[1])
-        except NotYetKnown:
-            return 8, (ops, None)
-        lo = _hi_lo(value)[1]
-        return (4 if -2048 <= value < 2048 or lo == 0 else 8), (ops, value)
-
-    def emit(self, ctx, args, pc: int, size: int) -> list[int]:
-        ops, value = args
-        rd = register(ops[0])
-        if value is None:
-            value = _li_value(ctx.value(ops[1], pc), ops[1])
-        if size == 4 and -2048 <= value < 2048:
-            return [encode_checked(BY_NAME["addi"], {"rd": rd, "rs1": 0, "imm12": value}, pc)]
-        hi, lo = _hi_lo(value)
-        words = [encode_checked(BY_NAME["lui"], {"rd": rd, "imm20": hi}, pc)]
-        if size == 8:
-            words.append(encode_checked(BY_NAME["addi"], {"rd": rd, "rs1": rd, "imm12": lo},
-                                        pc + 4))
-        return words
+        except NotYetKnown:   # a later definition: always lui+addi, as GNU as
+            hi, lo = f"%hi({ops[1]})", f"%lo({ops[1]})"
+            rows = [_row("lui", {"rd": rd, "imm20": hi}),
+                    _row("addi", {"rd": rd, "rs1": rd, "imm12": lo})]
+        else:
+            hi_value, lo_value = _hi_lo(value)
+            if -2048 <= value < 2048:
+                rows = [_row("addi", {"rd": rd, "rs1": "zero", "imm12": str(value)})]
+            else:
+                rows = [_row("lui", {"rd": rd, "imm20": hex(hi_value)})]
+                if lo_value:
+                    rows.append(_row("addi", {"rd": rd, "rs1": rd, "imm12": str(lo_value)}))
+        origin = Pseudo("li", tuple(ops))
+        for row in rows:
+            ctx.add_instruction(*row, origin)
 
 
 def _li_value(value: int, text: str) -> int:
@@ -143,22 +151,22 @@ class AuipcPair:
     operand: la uses rd for both, `call rd, sym` goes through t1 as GNU as does."""
 
     def __init__(self, name: str, second: str, scratch: str | None, dest: str | None):
-        self.second, self.scratch, self.dest = BY_NAME[second], scratch, dest
+        self.name, self.second, self.scratch, self.dest = name, second, scratch, dest
         self.arity = 2 if None in (scratch, dest) else 1
         self.syntax = f"{name} {'rd, ' if self.arity == 2 else ''}symbol"
 
     def matches(self, ops: list[str]) -> bool:
         return True
 
-    def prepare(self, ctx, ops: list[str]) -> tuple[int, object]:
-        return 8, ops
-
-    def emit(self, ctx, ops: list[str], pc: int, size: int) -> list[int]:
-        scratch = REGISTERS[self.scratch] if self.scratch else register(ops[0])
-        dest = REGISTERS[self.dest] if self.dest else register(ops[0])
-        hi, lo = _hi_lo(ctx.value(ops[-1], pc) - pc)
-        return [encode_checked(BY_NAME["auipc"], {"rd": scratch, "imm20": hi}, pc),
-                encode_checked(self.second, {"rd": dest, "rs1": scratch, "imm12": lo}, pc + 4)]
+    def expand(self, ctx, ops: list[str]) -> None:
+        scratch = self.scratch or ABI_NAMES[register(ops[0])]
+        dest = self.dest or ABI_NAMES[register(ops[0])]
+        anchor = ctx.internal_label()   # %pcrel_lo names the auipc by a label
+        origin = Pseudo(self.name, tuple(ops))
+        ctx.add_instruction(*_row("auipc", {"rd": scratch, "imm20": f"%pcrel_hi({ops[-1]})"}),
+                            origin)
+        ctx.add_instruction(*_row(self.second, {"rd": dest, "rs1": scratch,
+                                                "imm12": f"%pcrel_lo({anchor})"}), origin)
 
 
 def _build_forms() -> dict[str, list]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 
 from zskip.core_model.reference import access_width
-from zskip.isa.table import INSTRUCTIONS, Instruction
+from zskip.isa.table import CORE_CSRS, INSTRUCTIONS, SYSCALLS, Instruction
 
 BASE = "s11"            # data region base: never written by generated code
 LOOP = "s10"            # loop counter: written only by loop units
@@ -73,7 +73,7 @@ class _Gen:
     def xzs(self, row: Instruction, rd: str = "", rs1: str = "", rs2: str = "x0",
             imm: int | str = 0, length: int = 0) -> str:
         opcode, funct3 = row.match & 0x7F, (row.match >> 12) & 7
-        if row.opclass == "load_zd":
+        if row.cls.sets_sprf:
             return (f".insn i {opcode:#x}, {funct3}, {rd}, {imm}({rs1})" if self.insn_syntax
                     else f"{row.name} {rd}, {imm}({rs1})")
         if row.opclass == "skip":
@@ -177,7 +177,7 @@ class _Gen:
         lines: list[str] = []
         for _ in range(n):
             if self.csr_reads and self.r.random() < 0.15:
-                csr = self.r.choice(["cycle", "cycleh", "instret", "instreth", "time"])
+                csr = self.r.choice(sorted(CORE_CSRS))
                 lines.append(f"csrr {self.reg(dest=True)}, {csr}")
             k = self.r.random()
             if k < 0.3:
@@ -221,8 +221,8 @@ class _Gen:
                 prologue += [f"la {sasa_reg}, {trig}",
                              self.xzs(self.r.choice(SASAS), rd=sasa_reg, rs1=r1, rs2=r2,
                                       length=length)]
-        epilogue = ["li a0, 1", f"mv a1, {BASE}", f"li a2, {OUT_BYTES}", "li a7, 64", "ecall",
-                    f"mv a0, {self.reg()}", "li a7, 93", "ecall"]
+        epilogue = ["li a0, 1", f"mv a1, {BASE}", f"li a2, {OUT_BYTES}", f"li a7, {SYSCALLS['write']}", "ecall",
+                    f"mv a0, {self.reg()}", f"li a7, {SYSCALLS['exit']}", "ecall"]
         data = [f"    .word {', '.join(str(self.data_word()) for _ in range(8))}"
                 for _ in range(DATA_WORDS // 8)]
         code = [line if line.endswith(":") else "    " + line

@@ -224,3 +224,12 @@ def test_pc_relative_targets_wrap_around_the_address_space():
     program = assemble("jal ra, 0xfffffff0\nbeq a0, a1, 0x10\n", text_base=0)
     assert section_words(program.segments[0].data) == \
         section_words(assemble("jal ra, .-16\nbeq a0, a1, .+12\n").segments[0].data)
+
+
+def test_every_csr_name_of_the_table_equals_gnu_as(tmp_path):
+    """The CSR table (isa/opcodes/csrs) names the numbers GNU as gives them."""
+    lines = [f"{op} a{k % 8}, {name}{', t0' if op != 'csrr' else ''}"
+             for k, name in enumerate(CSR_NAMES) for op in ("csrr", "csrrs", "csrrw")]
+    lines += [".equ MY_CSR, 0xb00", "csrr a0, MY_CSR"]   # an expression still works
+    assert ours(lines) == gnu_words(lines, tmp_path)
+    assert {"mcycle", "minstret", "mcycleh", "minstreth", "cycle", "instreth"} <= set(CSR_NAMES)

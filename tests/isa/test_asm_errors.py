@@ -23,6 +23,8 @@ CORPUS = [
     ("  slli a0, a0, 32\n", 1, "32", ["32", "[0, 31]"]),
     ("  lui a0, -1\n", 1, "-1", ["-1", "[0, 1048575]"]),
     ("  li a0, 0x100000000\n", 1, "0x1", ["32 bits"]),
+    ("  li a0, FOO\n  .equ FOO, 0x100000000\n", 1, "li", ["32 bits"]),   # known later
+    ("  lui a0, %hi(0x100000000)\n", 1, "lui", ["%hi", "32 bits"]),   # GNU as rejects it too
     ("x:\n  beq a0, a1, x + 5000\n", 2, "x + 5000", ["offset must be even", "[-4096, 4094]"]),
     ("  add a0, a1\n", 1, "add", ["wrong number of operands", "add rd, rs1, rs2"]),
     ("a:\nb: nop\na: nop\n", 3, "a", ["duplicate definition of 'a'", "bad.S:1"]),
@@ -39,6 +41,8 @@ CORPUS = [
     ("  .bss\n  .word 1\n", 2, ".word", ["nobits"]),
     ("  addi a0, a0, %foo(x)\n", 1, "%foo", ["unsupported relocation operator '%foo'"]),
     ('  .string "abc\n', 1, '"abc', ["expected a string"]),
+    ("  nop\n  csrr a0, mcycel\n", 2, "mcycel", ["unknown CSR 'mcycel'", "mcycle"]),
+    ("  csrrw zero, foo, t0\n", 1, "foo", ["unknown CSR 'foo'"]),
 ]
 
 
@@ -123,6 +127,29 @@ def test_cli_writes_elf_and_bin(tmp_path):
     program = assemble(src.read_text(), text_base=0x2000, data_base=0x3000)
     assert image[:12] == program.segments[0].data
     assert image[0x1000:0x1004] == bytes.fromhex("44332211") and len(image) == 0x1004
+
+
+@pytest.mark.parametrize("source", ["", "# only a comment\n.globl _start\n.equ N, 4\n.text\n"],
+                         ids=["empty", "no-code-no-data"])
+def test_cli_warns_about_a_source_with_nothing_to_load(tmp_path, source):
+    src = tmp_path / "empty.S"
+    src.write_text(source)
+    for fmt in ("elf", "bin"):
+        done = subprocess.run([sys.executable, "-m", "zskip", "asm", str(src), "--format", fmt],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.startswith("zskip asm: warning: ") and "no instructions" in \
+            done.stderr and "Traceback" not in done.stderr
+    assert (tmp_path / "empty.bin").read_bytes() == b""
+    header = subprocess.run([require_tool("riscv64-unknown-elf-readelf"), "-h", "-l",
+                             str(tmp_path / "empty.elf")], capture_output=True, text=True)
+    assert header.returncode == 0 and not header.stderr, header.stderr   # a valid ELF
+    assert "no program headers" in header.stdout
+    ok = tmp_path / "ok.S"
+    ok.write_text("nop\n")
+    done = subprocess.run([sys.executable, "-m", "zskip", "asm", str(ok)], capture_output=True,
+                          text=True)
+    assert done.returncode == 0 and done.stderr == ""
 
 
 def test_cli_elf_runs_under_qemu(tmp_path):

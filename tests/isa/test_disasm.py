@@ -55,7 +55,7 @@ def test_base_text_agrees_with_capstone() -> None:
         (_, _, mnemonic, op_str), = md.disasm_lite(struct.pack("<I", line.word), line.address)
         row = next(r for r in BASE_ROWS if line.word & r.mask == r.match)
         pcrel = [f for f in row.fields if FIELDS[f].kind == "pcrel"]
-        if row.opclass == "csr":     # numeric CSR in the text, capstone's names in the note
+        if row.opclass == "csr":     # the table's CSR syntax, capstone's text in the note
             assert (line.mnemonic, line.note) == (row.name, f"# {mnemonic} {op_str}".rstrip())
         elif row.name in ("jalr", "fence"):   # printed in GNU as syntax
             assert line.mnemonic == row.name
@@ -121,7 +121,11 @@ def test_disassemble_word() -> None:
     assert disassemble_word(encode("lbu.zd", dict(rd=8, rs1=9, imm12=2047)), 0) == \
         "lbu.zd s0, 2047(s1)"
     assert disassemble_word(encode("csrrs", dict(rd=10, rs1=0, csr=0xC00)), 0) == \
-        "csrrs a0, 0xc00, zero # rdcycle a0"
+        "csrrs a0, cycle, zero # rdcycle a0"
+    assert disassemble_word(encode("csrrs", dict(rd=10, rs1=0, csr=0xB02)), 0) == \
+        "csrrs a0, minstret, zero # csrr a0, minstret"
+    assert disassemble_word(encode("csrrw", dict(rd=0, rs1=5, csr=0x7C0)), 0).startswith(
+        "csrrw zero, 0x7c0, t0")
 
 
 def test_asm_of_disasm_is_identity() -> None:
