@@ -10,12 +10,14 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from zskip.isa.table import BY_NAME, OP_CLASSES
+from zskip.isa.table import BY_NAME, OPCLASS_TABLE
 
 from .config import MEMORY_KINDS, CoreConfig
 from .energy import CACHES, EnergyTable
 
 STALL_PREFIX = "STALL_"
+# Actions an executed instruction prices through its op class (its own, zero_detect, ...)
+INSN_ACTIONS = tuple(dict.fromkeys(a for c in OPCLASS_TABLE.values() for a in c.energy))
 # Redirect stalls, one cycle per slot fetched on the wrong path and squashed:
 # pipe_redirect (zs_core.c) charges stage - 1 cycles for a branch, jump or mispredict
 # resolved in that stage (the stage - 1 younger slots), SKIP_PENALTY (run_loop.h) the
@@ -33,13 +35,15 @@ def action_counts(counters: dict[str, int], insn_counts: dict[str, int],
     Functional runs have no stalls, caches or cycles: their actions are those of the
     retired instructions alone, every fetch an I-cache read and every memory op a
     D-cache access."""
-    per_class = dict.fromkeys(OP_CLASSES, 0)
+    # what each executed instruction's class prices (isa/opcodes/opclasses)
+    per_insn = dict.fromkeys(INSN_ACTIONS, 0)
     rf_reads = sprf_reads = 0
     for name, count in insn_counts.items():
         row = BY_NAME[name]
-        per_class[row.opclass] += count
+        for action in row.cls.energy:
+            per_insn[action] += count
         rf_reads += count * len(row.reads_x())
-        if row.opclass == "skip":
+        if row.cls.flow:            # a skip-branch reads its bits (a SASA write stores them)
             sprf_reads += count * len(row.reads_sprf())
     instret, cycles = counters["INSTRET"], counters["CYCLES"]
     wrong_path = sum(counters[k] for k in WRONG_PATH_STALLS)
@@ -48,18 +52,17 @@ def action_counts(counters: dict[str, int], insn_counts: dict[str, int],
     return {
         "fetch_decode": instret,
         "wrong_path_fetch": wrong_path,
-        **per_class,
+        **per_insn,
         "rf_read": rf_reads,
         "rf_write": counters["RF_WRITES"],
         # a SASA trigger match reads both condition bits
         "sprf_read": xzs * (sprf_reads + 2 * counters["SASA_CHECKS"]),
         # every register write sets or clears its SpRF bit
         "sprf_write": xzs * counters["RF_WRITES"],
-        "zero_detect": xzs * per_class["load_zd"],
+        "zero_detect": xzs * per_insn["zero_detect"],
         "sasa_lookup": xzs * counters["SASA_LOOKUPS"],
         "icache_read": instret + wrong_path,
         "icache_fill": counters["ICACHE_MISSES"] * (config.icache.line // 8),
-        "dcache_access": per_class["load"] + per_class["store"] + per_class["load_zd"],
         "dcache_fill": counters["DCACHE_MISSES"] * (config.dcache.line // 8),
         "dcache_writeback": counters["DCACHE_WRITEBACKS"] * (config.dcache.line // 8),
         **{f"{kind}_{op}": words if kind == config.memory.kind else 0
