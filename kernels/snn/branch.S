@@ -15,16 +15,20 @@ row:
     add   a2, a2, a3             # the next row
     beqz  t0, next_row           # no spike: the row changes nothing
     mv    t6, a4
-update:
+update:                          # two connections per iteration (n_out is even)
     lb    t1, 0(t5)              # w (zero: deactivated)
-    addi  t5, t5, 1
-    addi  t6, t6, 4
-    beqz  t1, next_update
-    lw    t2, -4(t6)
+    lb    t3, 1(t5)
+    addi  t5, t5, 2
+    addi  t6, t6, 8
+    beqz  t1, 1f
+    lw    t2, -8(t6)
     add   t2, t2, t1             # V[j] += w
+    sw    t2, -8(t6)
+1:  beqz  t3, 2f
+    lw    t2, -4(t6)
+    add   t2, t2, t3
     sw    t2, -4(t6)
-next_update:
-    bne   t6, a5, update
+2:  bne   t6, a5, update
 next_row:
     bne   a0, a1, row
     ret

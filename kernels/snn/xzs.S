@@ -21,16 +21,20 @@ row:
     and   a7, a6, a7
     or    t5, t5, a7
     mv    t6, a4
-update:
-    lb.zd t1, 0(t5)              # w; SpRF[t1] = (w == 0): deactivated
-    addi  t5, t5, 1
-    addi  t6, t6, 4
-    skz   t1, next_update
-    lw    t2, -4(t6)
+update:                          # two connections per iteration (n_out is even)
+    lb.zd t1, 0(t5)              # w (zero: deactivated)
+    lb.zd t3, 1(t5)
+    addi  t5, t5, 2
+    addi  t6, t6, 8
+    skz   t1, 1f
+    lw    t2, -8(t6)
     add   t2, t2, t1             # V[j] += w
+    sw    t2, -8(t6)
+1:  skz   t3, 2f
+    lw    t2, -4(t6)
+    add   t2, t2, t3
     sw    t2, -4(t6)
-next_update:
-    bne   t6, a5, update
+2:  bne   t6, a5, update
 next_row:
     bne   a0, a1, row
     ret

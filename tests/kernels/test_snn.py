@@ -137,3 +137,14 @@ def test_training_learns():
     from zskip.traces.train_snn import mlp_accuracy, train_mlp
     w1, w2 = train_mlp(hidden=16, steps=150)
     assert mlp_accuracy(w1, w2) > 0.85
+
+
+def test_skips_are_scheduled(runs):
+    """The loads are far enough ahead of their skips on both presets (xzs for ID, sasa
+    for fetch, with no two SASA triggers sharing a table entry): few skips are lost."""
+    for (setting, variant), r in runs.items():
+        s = r.stats
+        if variant == "xzs":
+            assert s.skips_taken > 0 and s.skips_lost == 0, setting
+        if variant == "sasa":
+            assert s.sasa_hits > 0 and s.skips_lost < 0.05 * s.sasa_hits, setting
