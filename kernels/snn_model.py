@@ -34,7 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
-SNN_PATH = Path(__file__).resolve().parent.parent / "traces" / "data" / "snn.npz"
+from zskip.traces.digits import DATA_DIR
+
+SNN_PATH = DATA_DIR / "snn.npz"
 INT32_MIN = -(1 << 31)
 COUNTER_START = 7        # rate-code counter start: spikes = floor((t*p + 8) / 16)
 COUNTER_RECHARGE = 16    # the largest pixel value: a pixel of 16 spikes every step

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .digits import DATA_DIR, load_digits
+from zskip.kernels.snn_model import SNN_PATH, SnnNetwork, classify, simulate
 
-SNN_PATH = DATA_DIR / "snn.npz"
+from .digits import load_digits
+
 HIDDEN = 64
 TIMESTEPS = 16
 SEED = 0
@@ -83,8 +84,6 @@ def convert(w1: np.ndarray, w2: np.ndarray) -> tuple[np.ndarray, np.ndarray, int
 
 def train(path: Path = SNN_PATH) -> None:
     """Regenerate snn.npz (regeneration step "snn")."""
-    from zskip.kernels.snn_model import SnnNetwork, classify, simulate
-
     w1, w2 = train_mlp()
     w1q, w2q, theta, lam = convert(w1, w2)
     net = SnnNetwork(w1q, w2q, theta, TIMESTEPS)

@@ -10,9 +10,8 @@ import pytest
 from zskip.core_model import load_config
 from zskip.kernels import KernelError, kernels, run
 from zskip.kernels.snn import DEFAULT, EXACT_PARAMS, SETTINGS, network
-from zskip.kernels.snn_model import EXACT, Deactivation, classify, simulate
+from zskip.kernels.snn_model import SNN_PATH, EXACT, Deactivation, classify, simulate
 from zskip.traces.digits import load_digits
-from zskip.traces.train_snn import SNN_PATH
 
 IMAGES = 3
 DEFAULT_PARAMS = dataclasses.asdict(DEFAULT)
