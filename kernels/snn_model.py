@@ -38,6 +38,7 @@ from zskip.traces.digits import DATA_DIR
 
 SNN_PATH = DATA_DIR / "snn.npz"
 INT32_MIN = -(1 << 31)
+INPUTS = 64              # 8x8 pixels
 COUNTER_START = 7        # rate-code counter start: spikes = floor((t*p + 8) / 16)
 COUNTER_RECHARGE = 16    # the largest pixel value: a pixel of 16 spikes every step
 
@@ -77,9 +78,24 @@ EXACT = Deactivation()
 class SnnResult:
     outputs: np.ndarray          # int32 [n, 10]: output membranes after T steps
     ops: np.ndarray              # int64 [n]: synaptic operations (event-driven)
-    input_rate: np.ndarray       # float [n]: fraction of inputs spiking per timestep
-    hidden_rate: np.ndarray      # float [n]: fraction of hidden neurons spiking per step
-    deactivated: np.ndarray      # float [n]: fraction of hidden neurons deactivated at the end
+    input_spikes: np.ndarray     # int [n, T]: spiking inputs at each timestep
+    hidden_spikes: np.ndarray    # int [n, T]: spiking hidden neurons at each timestep
+    active: np.ndarray           # bool [n, H]: hidden neurons still active at the end
+
+    @property
+    def input_rate(self) -> np.ndarray:
+        """float [n]: fraction of the 64 inputs spiking per timestep."""
+        return self.input_spikes.mean(axis=1) / INPUTS
+
+    @property
+    def hidden_rate(self) -> np.ndarray:
+        """float [n]: fraction of the hidden neurons spiking per timestep."""
+        return self.hidden_spikes.mean(axis=1) / self.active.shape[1]
+
+    @property
+    def deactivated(self) -> np.ndarray:
+        """float [n]: fraction of the hidden neurons deactivated by the end."""
+        return 1.0 - self.active.mean(axis=1)
 
 
 def load_snn(path: Path = SNN_PATH) -> SnnNetwork:
@@ -106,8 +122,8 @@ def simulate(net: SnnNetwork, images: np.ndarray,
     active = np.ones((n, net.hidden), dtype=bool)
     fired = np.zeros((n, net.hidden), dtype=bool)
     ops = np.zeros(n, dtype=np.int64)
-    in_spikes = np.zeros(n, dtype=np.int64)
-    hid_spikes = np.zeros(n, dtype=np.int64)
+    in_spikes = np.zeros((n, net.timesteps), dtype=np.int64)
+    hid_spikes = np.zeros((n, net.timesteps), dtype=np.int64)
     for t in range(net.timesteps):
         counter -= pixels
         s_in = (counter < 0).astype(np.int64)
@@ -119,14 +135,12 @@ def simulate(net: SnnNetwork, images: np.ndarray,
         fired |= s_h
         v2 += s_h.astype(np.int64) @ w2
         ops += (s_h.astype(np.int64) @ nz2).sum(axis=1)
-        in_spikes += s_in.sum(axis=1)
-        hid_spikes += s_h.sum(axis=1)
+        in_spikes[:, t] = s_in.sum(axis=1)
+        hid_spikes[:, t] = s_h.sum(axis=1)
         if (t + 1) % deactivation.refresh == 0:
             active &= fired | (v1 >= deactivation.v_min)
             fired[:] = False
-    steps = net.timesteps
-    return SnnResult(v2.astype(np.int32), ops, in_spikes / (steps * n_in),
-                     hid_spikes / (steps * net.hidden), 1.0 - active.mean(axis=1))
+    return SnnResult(v2.astype(np.int32), ops, in_spikes, hid_spikes, active)
 
 
 def dense_ops(net: SnnNetwork, images: int) -> int:

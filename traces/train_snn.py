@@ -94,8 +94,8 @@ def train(path: Path = SNN_PATH) -> None:
         lam=np.float32(lam), mlp_w1=w1.astype(np.float32), mlp_w2=w2.astype(np.float32),
         mlp_accuracy=np.float32(mlp_accuracy(w1, w2)),
         snn_accuracy=np.float32(np.mean(classify(result.outputs) == test.labels)),
-        trace_input_rate=result.input_rate.astype(np.float32),
-        trace_hidden_rate=result.hidden_rate.astype(np.float32),
+        trace_input_spikes=result.input_spikes.astype(np.uint8),
+        trace_hidden_spikes=result.hidden_spikes.astype(np.uint8),
         trace_ops=result.ops)
 
 
