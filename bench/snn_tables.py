@@ -50,6 +50,7 @@ def variant_table(images: int | None, setting: str) -> str:
                 f"{branch.energy_total / s.energy_total:.3f}x | "
                 + (f"{taken:,} / {s.skips_lost:,} |" if variant in ("xzs", "sasa") else "- |"))
         sparsity = ", ".join(f"{k} {v:.1%}" for k, v in runs["baseline"].sparsity.items())
+        sparsity += f"; hidden neurons deactivated {runs['baseline'].params['hidden deactivated']:.1%}"
         n = runs["baseline"].images
     return (f"Setting `{setting}` ({SETTINGS[setting]}), {n} images; zero fractions: "
             f"{sparsity}\n\n" + "\n".join(lines))
