@@ -58,6 +58,7 @@ class LstmNet:
 @dataclass(frozen=True)
 class LstmResult:
     logits: np.ndarray      # int32 [n, 10]
+    hidden: np.ndarray      # int [n, H]: the last hidden state (the head's operands)
     evaluated: np.ndarray   # int [n]: timesteps computed
     active: np.ndarray      # int [n]: hidden elements still in the recurrent product at the end
     x_zero: np.ndarray      # float [n, T]: zero fraction of the symbol's pixels (nan: skipped)
@@ -142,5 +143,5 @@ def infer(net: LstmNet, images: np.ndarray, time_threshold: int = 0,
         if state_threshold > 0:
             active &= ~(step[:, None] & (np.abs(h) < state_threshold))
     logits = _int32(net.bd.astype(np.int64) + h @ net.wd.astype(np.int64)).astype(np.int32)
-    return LstmResult(logits, evaluated, active.sum(axis=1), x_zero, h_zero,
+    return LstmResult(logits, h, evaluated, active.sum(axis=1), x_zero, h_zero,
                       (int(x_ops[0]), int(x_ops[1])), (int(h_ops[0]), int(h_ops[1])))

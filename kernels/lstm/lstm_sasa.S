@@ -2,7 +2,7 @@
 # makes the fetch of `trigger` skip the row of multiply-accumulates when the operand
 # loaded by lw.zd into t2 is zero; no test instruction is executed.
     .include "lstm_main.inc"
-    .equ ROW_LEN, 23                # inner: .. bne, the instructions a zero operand skips
+    .equ ROW_LEN, 24                # mv t1, a4 and inner: what a zero operand skips
 
     .text
     .globl _start
@@ -21,12 +21,12 @@ matvec:
     slli  t1, t0, 2
     add   t1, a2, t1
     lw.zd t2, 0(t1)                 # a = operand[k]
-    mul   t5, t0, a5                # (four independent instructions before the test)
-    addi  a1, a1, -1
-    add   t5, a3, t5                # t5: row k of the weights
+    mul   t5, t0, a5                # (the 3-cycle mul gives the load time to write back
+    addi  a1, a1, -1                #  before the trigger is fetched)
 trigger:
-    mv    t1, a4                    # SASA trigger: the row below is skipped if t2 == 0
-inner:                              # four multiply-accumulates per iteration
+    add   t5, a3, t5                # t5: row k; SASA trigger: the block below is skipped if t2 == 0
+    mv    t1, a4                    # (the block starts here, not at the loop head: verify-skips
+inner:                              #  counts a jump to the block's first instruction as an exit)
     lb    t3, 0(t5)
     lb    t4, 1(t5)
     lb    a6, 2(t5)
