@@ -20,10 +20,14 @@ from zskip.kernels import lstm_model
 from zskip.traces.digits import load_digits
 
 HIDDEN = 16
-STEPS = 2500
+STEPS = 1500
 LEARNING_RATE = 0.01
 WEIGHT_DECAY = 1e-3      # L2 on the weights: smaller ranges, finer int8 steps
 SEED = 0
+# Approximation-aware training: each training image is seen twice, once exact and once
+# with the kernel's approximations at thresholds drawn from these (pixel SAD, |h| in Q8).
+TIME_THRESHOLDS = (1, 2, 4, 8, 16)
+STATE_THRESHOLDS = (0, 0, 1, 2, 4)
 
 
 def _hard_sigmoid(v):
@@ -32,17 +36,27 @@ def _hard_sigmoid(v):
     return jnp.clip(v / 4 + 0.5, 0.0, 1.0)
 
 
-def _forward(params: dict, x):          # x [n, T, I] floats in [0, 1]
+def _forward(params: dict, x, time_threshold=None, state_threshold=None):
+    """Logits for x [n, T, I] (floats in [0, 1]) with the kernel's approximations at
+    per-sample thresholds [n] (in the same units: SAD of x, |h|); None: exact."""
     import jax.numpy as jnp
 
     n, hidden = x.shape[0], params["wh"].shape[0]
+    time_threshold = jnp.zeros(n) if time_threshold is None else time_threshold
+    state_threshold = jnp.zeros(n) if state_threshold is None else state_threshold
     h = jnp.zeros((n, hidden))
     c = jnp.zeros((n, hidden))
+    active = jnp.ones((n, hidden))
+    last = x[:, 0]
     for t in range(x.shape[1]):
-        z = x[:, t] @ params["wx"] + h @ params["wh"] + params["b"]
+        step = (jnp.abs(x[:, t] - last).sum(axis=1) >= time_threshold)[:, None] | (t == 0)
+        z = x[:, t] @ params["wx"] + (h * active) @ params["wh"] + params["b"]
         i, f, g, o = jnp.split(z, 4, axis=1)
-        c = _hard_sigmoid(f) * c + _hard_sigmoid(i) * jnp.clip(g, -1.0, 1.0)
-        h = _hard_sigmoid(o) * jnp.clip(c, -1.0, 1.0)
+        c_new = _hard_sigmoid(f) * c + _hard_sigmoid(i) * jnp.clip(g, -1.0, 1.0)
+        h = jnp.where(step, _hard_sigmoid(o) * jnp.clip(c_new, -1.0, 1.0), h)
+        c = jnp.where(step, c_new, c)
+        last = jnp.where(step, x[:, t], last)
+        active = active * ~(step & (jnp.abs(h) < state_threshold[:, None]))
     return h @ params["wd"] + params["bd"]
 
 
@@ -65,7 +79,7 @@ def _adam(loss, params: dict, steps: int, lr: float) -> dict:
 
 
 def train_float(steps: int = STEPS, hidden: int = HIDDEN, seed: int = SEED,
-                decay: float = WEIGHT_DECAY) -> dict:
+                decay: float = WEIGHT_DECAY, aware: bool = True) -> dict:
     """Float parameters {wx [I,4H], wh [H,4H], b [4H], wd [H,10], bd [10]} (numpy)."""
     import jax
     import jax.numpy as jnp
@@ -73,6 +87,13 @@ def train_float(steps: int = STEPS, hidden: int = HIDDEN, seed: int = SEED,
     train = load_digits("train")
     x = jnp.asarray(lstm_model.symbols(train.images) / float(lstm_model.ONE))
     y = jax.nn.one_hot(train.labels, 10)
+    n = len(train)
+    time_thr = state_thr = jnp.zeros(n)
+    if aware:
+        draw = np.random.default_rng(seed)
+        x, y = jnp.concatenate([x, x]), jnp.concatenate([y, y])
+        time_thr = jnp.concatenate([time_thr, draw.choice(TIME_THRESHOLDS, n) / 16.0])
+        state_thr = jnp.concatenate([state_thr, draw.choice(STATE_THRESHOLDS, n) / 256.0])
     k = jax.random.split(jax.random.PRNGKey(seed), 3)
     inputs = x.shape[2]
     params = {
@@ -85,7 +106,8 @@ def train_float(steps: int = STEPS, hidden: int = HIDDEN, seed: int = SEED,
 
     def loss(p: dict):
         penalty = sum(jnp.sum(p[w] ** 2) for w in ("wx", "wh", "wd"))
-        return -jnp.mean(jnp.sum(y * jax.nn.log_softmax(_forward(p, x)), axis=1)) \
+        return -jnp.mean(jnp.sum(y * jax.nn.log_softmax(_forward(p, x, time_thr, state_thr)),
+                                 axis=1)) \
             + decay * penalty
 
     return {name: np.asarray(value, dtype=np.float64)
