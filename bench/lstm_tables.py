@@ -87,7 +87,7 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=None, help="test images (all: 360)")
     args = parser.parse_args()
     first = run("lstm", "baseline", "embedded", args.images, functional=True)
-    print(f"operand zero fractions (default thresholds): "
+    print("operand zero fractions (default thresholds): "
           + ", ".join(f"{k} {100 * v:.1f}%" for k, v in first.sparsity.items()), end="\n\n")
     print(variant_table(args.images), end="\n\n")
     print(sweep_table(args.images))

@@ -106,6 +106,11 @@ def _int32(values: np.ndarray) -> np.ndarray:
     return values
 
 
+def _hard_sigmoid(acc: np.ndarray, shift: int) -> np.ndarray:
+    """clip(z/4 + 1/2, 0, 1) in Q8 of a gate accumulator in Q(shift + 8)."""
+    return np.clip((acc >> (shift + 2)) + ONE // 2, 0, ONE)
+
+
 def infer(net: LstmNet, images: np.ndarray, time_threshold: int = 0,
           state_threshold: int = 0) -> LstmResult:
     """Run the integer network over `images` (uint8 [n, 8, 8])."""
@@ -128,9 +133,9 @@ def infer(net: LstmNet, images: np.ndarray, time_threshold: int = 0,
         used = h * active
         acc = _int32(b + sym @ wx + used @ wh)
         gi, gf, gg, go = np.split(acc, 4, axis=1)
-        sig = lambda z: np.clip((z >> (net.shift + 2)) + ONE // 2, 0, ONE)   # noqa: E731
-        c_new = _int32(sig(gf) * c + sig(gi) * np.clip(gg >> net.shift, -ONE, ONE)) >> 8
-        h_new = (sig(go) * np.clip(c_new, -ONE, ONE)) >> 8
+        i, f, o = (_hard_sigmoid(z, net.shift) for z in (gi, gf, go))
+        c_new = _int32(f * c + i * np.clip(gg >> net.shift, -ONE, ONE)) >> 8
+        h_new = (o * np.clip(c_new, -ONE, ONE)) >> 8
         c = np.where(step[:, None], c_new, c)
         h = np.where(step[:, None], h_new, h)
         last = np.where(step[:, None], sym, last)
