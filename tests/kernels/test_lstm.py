@@ -95,3 +95,14 @@ def test_whole_test_split_accuracy_on_the_core() -> None:
 def test_bad_thresholds_are_refused() -> None:
     with pytest.raises(KernelError, match="thresholds"):
         kernels.run("lstm", "baseline", images=1, time_threshold=-1)
+
+
+def test_timestep_skipping_saves_work_on_the_core() -> None:
+    runs = [kernels.run("lstm", "branch", "embedded", images=10, time_threshold=t)
+            for t in (0, 8, 16)]
+    skipped = [r.params["timesteps_skipped"] for r in runs]
+    assert skipped[0] == 0 < skipped[1] < skipped[2]
+    assert runs[0].stats.cycles > runs[1].stats.cycles > runs[2].stats.cycles
+    # the saving is less than the skipped share of the exact run's work: the criterion
+    # costs instructions, and the skipped (mostly blank) columns are the cheap ones
+    assert runs[2].stats.instructions > (1 - skipped[2]) * runs[0].stats.instructions
