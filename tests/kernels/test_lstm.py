@@ -106,3 +106,16 @@ def test_timestep_skipping_saves_work_on_the_core() -> None:
     # the saving is less than the skipped share of the exact run's work: the criterion
     # costs instructions, and the skipped (mostly blank) columns are the cheap ones
     assert runs[2].stats.instructions > (1 - skipped[2]) * runs[0].stats.instructions
+
+
+def test_training_learns() -> None:
+    """A brief retraining (30 Adam steps, the shipped recipe otherwise) is far above
+    chance, float and quantized."""
+    pytest.importorskip("jax")
+    from zskip.traces import train_lstm
+
+    test = load_digits("test")
+    params = train_lstm.train_float(steps=30, aware=False)
+    assert train_lstm.float_accuracy(params, test.images, test.labels) > 0.5
+    quantized = lstm_model.infer(lstm_model.quantize(params), test.images)
+    assert np.mean(quantized.predictions == test.labels) > 0.5
