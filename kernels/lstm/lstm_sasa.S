@@ -21,12 +21,12 @@ matvec:
     slli  t1, t0, 2
     add   t1, a2, t1
     lw.zd t2, 0(t1)                 # a = operand[k]
-    mul   t5, t0, a5                # (the 3-cycle mul gives the load time to write back
-    addi  a1, a1, -1                #  before the trigger is fetched)
+    mul   t5, t0, a5                # (the mul's 3 cycles let the load write back before
+    addi  a1, a1, -1                #  the trigger is fetched, on embedded)
 trigger:
-    add   t5, a3, t5                # t5: row k; SASA trigger: the block below is skipped if t2 == 0
-    mv    t1, a4                    # (the block starts here, not at the loop head: verify-skips
-inner:                              #  counts a jump to the block's first instruction as an exit)
+    add   t5, a3, t5                # t5: row k. The trigger: the next ROW_LEN are skipped
+    mv    t1, a4                    # block start (not the loop head: verify-skips takes a
+inner:                              #  jump to a SASA block's first instruction for an exit)
     lb    t3, 0(t5)
     lb    t4, 1(t5)
     lb    a6, 2(t5)
