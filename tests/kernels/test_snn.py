@@ -133,7 +133,6 @@ def test_bad_parameters_and_listing():
 
 
 def test_training_learns():
-    pytest.importorskip("jax")
     from zskip.traces.train_snn import mlp_accuracy, train_mlp
     w1, w2 = train_mlp(hidden=16, steps=150)
     assert mlp_accuracy(w1, w2) > 0.85
