@@ -24,7 +24,7 @@ from zskip.isa.errors import ZskipError
 
 VARIANTS: tuple[str, ...] = ("baseline", "branch", "xzs", "sasa")
 XZS_VARIANTS = frozenset({"xzs", "sasa"})
-FAMILY_MODULES: tuple[str, ...] = ()
+FAMILY_MODULES: tuple[str, ...] = ("ffnn",)
 KERNEL_DIR = Path(__file__).resolve().parent
 
 
