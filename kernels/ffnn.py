@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from zskip.core_model import CoreConfig, Machine
+from zskip.isa.program import Program
 from zskip.traces.digits import load_digits
 
 from .ffnn_model import CONV_OUT, Network, forward, load_network, predict
@@ -82,6 +83,18 @@ def _check_shapes(net: Network, dense: str) -> None:
             raise KernelError(f"{net.name}: dense {n_in}x{n_out} does not fit {dense}")
 
 
+def _check_sasa_sets(program: Program, routines: set[int], entries: int) -> None:
+    """The SASA triggers (labels sasa_<routine>_<n>) of the routines one network uses
+    must fall in distinct sets of the direct-mapped table, or entries evict each other."""
+    names = [name for name, index in ROUTINES.items() if index in routines]
+    triggers = {label: address for label, address in program.symbols.items()
+                if any(label.startswith(f"sasa_{name}_") for name in names)}
+    sets = {(address >> 2) % entries for address in triggers.values()}
+    if len(sets) < len(triggers):
+        raise KernelError(f"SASA triggers {sorted(triggers)} share sets of a "
+                          f"{entries}-entry table")
+
+
 def build_machine(kernel: FfnnKernel, variant: str, config: CoreConfig, images: np.ndarray,
                   *, functional: bool = False, verify_skips: bool = False) -> Machine:
     """A Machine with `kernel`'s network in `variant` and `images` placed, ready to run."""
@@ -92,6 +105,8 @@ def build_machine(kernel: FfnnKernel, variant: str, config: CoreConfig, images: 
     blob, records = _layout(net, kernel.dense)
     program = load_kernel(f"ffnn/{variant}.S", (("N_IMAGES", len(images)),
                                                  ("PARAM_BYTES", len(blob))))
+    if variant == "sasa":
+        _check_sasa_sets(program, {r[0] for r in records}, config.sasa_entries)
     machine = Machine(program, config, functional=functional, verify_skips=verify_skips)
     params = machine.symbol("params")
     buffers = (machine.symbol("buf0"), machine.symbol("buf1"))

@@ -7,7 +7,7 @@
     .equ CONV_W_BYTES, 72       # 3 x 3 taps x 8 channels, directly before the bias
 
     .text
-setup:
+no_setup:
     ret
 
 # Output-stationary dense layer: out[j] = requant(b[j] + sum_i x[i] * W[j][i]),
@@ -48,16 +48,7 @@ os_mac:
 # Input-stationary dense layer: acc[j] = b[j]; acc[j] += x[i] * W[i][j] row by row;
 # out[j] = requant(acc[j]). W int8 [n_in][n_out], n_out even.
 dense_is:
-    la    s6, acc
-    slli  s7, a5, 2
-    add   s7, s6, s7            # s7 = end of acc
-    mv    t1, s6
-1:  lw    t6, 0(a2)             # acc[j] = b[j]
-    addi  a2, a2, 4
-    sw    t6, 0(t1)
-    addi  t1, t1, 4
-    bne   t1, s7, 1b
-    add   s8, a0, a4            # s8 = end of x
+    jal   t3, is_init
 is_row:
     lb    t0, 0(a0)             # a = x[i]
     addi  a0, a0, 1
@@ -79,12 +70,27 @@ is_mac:                         # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
     addi  t1, t1, 8
     bne   t1, s7, is_mac
     bne   a0, s8, is_row
+is_out:                         # out[j] = requant(acc[j])
     mv    t1, s6
 1:  lw    t6, 0(t1)
     addi  t1, t1, 4
     jal   t3, requant
     bne   t1, s7, 1b
     ret
+
+# acc[j] = b[j] for the input-stationary layers; s6 = acc, s7 = its end, s8 = end of x.
+is_init:
+    la    s6, acc
+    slli  s7, a5, 2
+    add   s7, s6, s7
+    mv    t1, s6
+1:  lw    t6, 0(a2)
+    addi  a2, a2, 4
+    sw    t6, 0(t1)
+    addi  t1, t1, 4
+    bne   t1, s7, 1b
+    add   s8, a0, a4
+    jr    t3
 
 # 3x3 valid convolution + ReLU of the 8x8 image: out[oy][ox][c] = requant(b[c] +
 # sum_{ky,kx} x[oy+ky][ox+kx] * W[ky][kx][c]), 8 channels in registers; per tap the
@@ -213,4 +219,5 @@ conv_ky:
 
     .data
     .balign 4
+setups:   .word no_setup, no_setup, no_setup, no_setup
 routines: .word dense_os, dense_is, conv, dense_is
