@@ -55,8 +55,8 @@ is_row:
     mv    t5, a1                # t5 = &W[i][0]
     add   a1, a1, a5            # next row
     mv    t1, s6                # t1 = &acc[0]
+    lb    t2, 0(t5)             # W[i][0]: each pair's first weight is loaded a pair early
 is_mac:                         # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
-    lb    t2, 0(t5)
     lb    t4, 1(t5)
     lw    t6, 0(t1)
     lw    s9, 4(t1)
@@ -65,6 +65,7 @@ is_mac:                         # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
     addi  t5, t5, 2
     add   t6, t6, t2
     add   s9, s9, t4
+    lb    t2, 0(t5)             # W[i][j+2] (after the last pair: read, unused)
     sw    t6, 0(t1)
     sw    s9, 4(t1)
     addi  t1, t1, 8

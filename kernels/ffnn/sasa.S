@@ -27,11 +27,11 @@ setup_dense_os:
     ret
 setup_dense_is:
     la    t6, sasa_dense_is_0
-    sasa.or t6, t0, t0, (is_next - is_mac) / 4
+    sasa.or t6, t0, t0, (is_next - is_mac) / 4 + 1
     ret
 setup_dense_pruned:
     la    t6, sasa_dense_pruned_0
-    sasa.or t6, t0, t0, (isp_next - isp_mac) / 4
+    sasa.or t6, t0, t0, (isp_next - isp_mac) / 4 + 1
     la    t6, sasa_dense_pruned_1
     sasa.or t6, t2, t2, 4
     la    t6, sasa_dense_pruned_2
@@ -96,10 +96,10 @@ is_row:
     addi  a0, a0, 1
     mv    t5, a1                # t5 = &W[i][0]
     add   a1, a1, a5            # next row
-sasa_dense_is_0:                # trigger: a == 0 skips is_mac (the row)
+sasa_dense_is_0:                # trigger: a == 0 skips the row (to is_next)
     mv    t1, s6                # t1 = &acc[0]
+    lb    t2, 0(t5)             # W[i][0]: each pair's first weight is loaded a pair early
 is_mac:                         # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
-    lb    t2, 0(t5)
     lb    t4, 1(t5)
     lw    t6, 0(t1)
     lw    s9, 4(t1)
@@ -108,6 +108,7 @@ is_mac:                         # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
     addi  t5, t5, 2
     add   t6, t6, t2
     add   s9, s9, t4
+    lb    t2, 0(t5)             # W[i][j+2] (after the last pair: read, unused)
     sw    t6, 0(t1)
     sw    s9, 4(t1)
     addi  t1, t1, 8
@@ -131,10 +132,10 @@ isp_row:
     addi  a0, a0, 1
     mv    t5, a1
     add   a1, a1, a5
-sasa_dense_pruned_0:            # trigger: a == 0 skips isp_mac (the row)
+sasa_dense_pruned_0:            # trigger: a == 0 skips the row (to isp_next)
     mv    t1, s6
+    lb.zd t2, 0(t5)             # W[i][0], loaded a pair early as in dense_is
 isp_mac:                        # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
-    lb.zd t2, 0(t5)
     lb.zd t4, 1(t5)
     addi  t5, t5, 2
     addi  t1, t1, 8
@@ -150,6 +151,7 @@ sasa_dense_pruned_2:            # trigger slot: W[i][j+1] == 0 keeps acc[j+1]
     mul   t4, t4, t0
     add   t6, t6, t4
     sw    t6, -4(t1)
+    lb.zd t2, 0(t5)
     bne   t1, s7, isp_mac
 isp_next:
     bne   a0, s8, isp_row

@@ -61,8 +61,8 @@ is_row:
     add   a1, a1, a5            # next row
     skz   t0, is_next        # a == 0: the row adds nothing
     mv    t1, s6                # t1 = &acc[0]
+    lb    t2, 0(t5)             # W[i][0]: each pair's first weight is loaded a pair early
 is_mac:                         # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
-    lb    t2, 0(t5)
     lb    t4, 1(t5)
     lw    t6, 0(t1)
     lw    s9, 4(t1)
@@ -71,6 +71,7 @@ is_mac:                         # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
     addi  t5, t5, 2
     add   t6, t6, t2
     add   s9, s9, t4
+    lb    t2, 0(t5)             # W[i][j+2] (after the last pair: read, unused)
     sw    t6, 0(t1)
     sw    s9, 4(t1)
     addi  t1, t1, 8
@@ -96,8 +97,8 @@ isp_row:
     add   a1, a1, a5
     skz   t0, isp_next          # a == 0: the row adds nothing
     mv    t1, s6
+    lb.zd t2, 0(t5)             # W[i][0], loaded a pair early as in dense_is
 isp_mac:                        # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
-    lb.zd t2, 0(t5)
     lb.zd t4, 1(t5)
     addi  t5, t5, 2
     addi  t1, t1, 8
@@ -111,7 +112,8 @@ isp_mac:                        # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
     mul   t4, t4, t0
     add   t6, t6, t4
     sw    t6, -4(t1)
-2:  bne   t1, s7, isp_mac
+2:  lb.zd t2, 0(t5)
+    bne   t1, s7, isp_mac
 isp_next:
     bne   a0, s8, isp_row
     j     is_out
