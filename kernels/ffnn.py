@@ -137,10 +137,10 @@ def run_kernel(kernel: FfnnKernel, variant: str, config: CoreConfig, images: int
     test = load_digits("test")
     n = len(test) if images is None else min(images, len(test))
     pixels, labels = test.images[:n], test.labels[:n]
-    net = load_network(kernel.network)
-    reference, inputs = forward(net, pixels)
     machine = build_machine(kernel, variant, config, pixels, functional=functional,
                             verify_skips=verify_skips)
+    net = load_network(kernel.network)
+    reference, inputs = forward(net, pixels)
     stats = machine.run()
     if machine.exit_code != 0:
         raise KernelError(f"{kernel.name}/{variant}: exit code {machine.exit_code}")
