@@ -31,7 +31,7 @@ setup_dense_is:
     ret
 setup_dense_pruned:
     la    t6, sasa_dense_pruned_0
-    sasa.or t6, t0, t0, (isp_next - isp_mac) / 4 + 1
+    sasa.or t6, t0, t0, (isp_next - isp_mac) / 4 + 2
     la    t6, sasa_dense_pruned_1
     sasa.or t6, t2, t2, 4
     la    t6, sasa_dense_pruned_2
@@ -56,31 +56,33 @@ os_row:
     lw    t6, 0(a2)             # acc = b[j]
     addi  a2, a2, 4
     mv    t5, a0                # t5 = &x[i]
-os_mac:
-    lb.zd t0, 0(t5)
-    lb.zd t1, 1(t5)
+    lb.zd t0, 0(t5)             # x[0..3]; the loop loads each next four in the
+    lb.zd t1, 1(t5)             # trigger slots, as early as the registers are free
     lb.zd t2, 2(t5)
     lb.zd s9, 3(t5)
+os_mac:
 sasa_dense_os_0:                # trigger: x[i] == 0 skips its MAC
     addi  s6, s6, 4
     lb    t4, -4(s6)
     mul   t4, t4, t0
     add   t6, t6, t4
-sasa_dense_os_1:                # trigger: x[i+1] == 0 ...
-    addi  t5, t5, 4
+sasa_dense_os_1:                # trigger: x[i+1] == 0 ...; t0 is free: x[i+4]
+    lb.zd t0, 4(t5)
     lb    t4, -3(s6)
     mul   t4, t4, t1
     add   t6, t6, t4
-sasa_dense_os_2:                # trigger slot for x[i+2]
-    nop
+sasa_dense_os_2:
+    lb.zd t1, 5(t5)
     lb    t4, -2(s6)
     mul   t4, t4, t2
     add   t6, t6, t4
-sasa_dense_os_3:                # trigger slot for x[i+3]
-    nop
+sasa_dense_os_3:
+    lb.zd t2, 6(t5)
     lb    t4, -1(s6)
     mul   t4, t4, s9
     add   t6, t6, t4
+    lb.zd s9, 7(t5)             # (after the last four: read past x, unused)
+    addi  t5, t5, 4
     bne   t5, s7, os_mac
     jal   t3, requant
     addi  s8, s8, -1
@@ -91,8 +93,8 @@ sasa_dense_os_3:                # trigger slot for x[i+3]
 # out[j] = requant(acc[j]). W int8 [n_in][n_out], n_out even.
 dense_is:
     jal   t3, is_init
+    lb.zd t0, 0(a0)             # a = x[0]; each next one is loaded at the row's end
 is_row:
-    lb.zd t0, 0(a0)             # a = x[i]
     addi  a0, a0, 1
     mv    t5, a1                # t5 = &W[i][0]
     add   a1, a1, a5            # next row
@@ -114,6 +116,7 @@ is_mac:                         # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
     addi  t1, t1, 8
     bne   t1, s7, is_mac
 is_next:
+    lb.zd t0, 0(a0)             # x[i+1] (after the last row: read past x, unused)
     bne   a0, s8, is_row
 is_out:                         # out[j] = requant(acc[j])
     mv    t1, s6
@@ -127,16 +130,16 @@ is_out:                         # out[j] = requant(acc[j])
 # weight skips its accumulator update.
 dense_pruned:
     jal   t3, is_init
+    lb.zd t0, 0(a0)             # a = x[0]; each next one is loaded at the row's end
 isp_row:
-    lb.zd t0, 0(a0)             # a = x[i]
     addi  a0, a0, 1
     mv    t5, a1
     add   a1, a1, a5
 sasa_dense_pruned_0:            # trigger: a == 0 skips the row (to isp_next)
     mv    t1, s6
-    lb.zd t2, 0(t5)             # W[i][0], loaded a pair early as in dense_is
+    lb.zd t2, 0(t5)             # W[i][0..1]; the loop loads each next pair in the
+    lb.zd t4, 1(t5)             # trigger slots, as early as the registers are free
 isp_mac:                        # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
-    lb.zd t4, 1(t5)
     addi  t5, t5, 2
     addi  t1, t1, 8
 sasa_dense_pruned_1:            # trigger slot: W[i][j] == 0 keeps acc[j]
@@ -145,15 +148,16 @@ sasa_dense_pruned_1:            # trigger slot: W[i][j] == 0 keeps acc[j]
     mul   t2, t2, t0
     add   t6, t6, t2
     sw    t6, -8(t1)
-sasa_dense_pruned_2:            # trigger slot: W[i][j+1] == 0 keeps acc[j+1]
-    nop
+sasa_dense_pruned_2:            # trigger: W[i][j+1] == 0 keeps acc[j+1]; t2 is free
+    lb.zd t2, 0(t5)
     lw    t6, -4(t1)
     mul   t4, t4, t0
     add   t6, t6, t4
     sw    t6, -4(t1)
-    lb.zd t2, 0(t5)
+    lb.zd t4, 1(t5)             # (after the last pair: read past the row, unused)
     bne   t1, s7, isp_mac
 isp_next:
+    lb.zd t0, 0(a0)             # x[i+1] (after the last row: read past x, unused)
     bne   a0, s8, isp_row
     j     is_out
 
@@ -171,6 +175,7 @@ is_init:
     add   s8, a0, a4
     jr    t3
 
+    .balign 128                 # conv's triggers clear of dense_is's in the table
 # 3x3 valid convolution + ReLU of the 8x8 image: out[oy][ox][c] = requant(b[c] +
 # sum_{ky,kx} x[oy+ky][ox+kx] * W[ky][kx][c]), 8 channels in registers; per tap the
 # pixel is loaded once and multiplied into all 8 (the weights W[ky][kx][0..7]).
@@ -191,10 +196,10 @@ conv_pos:
     lw    a5, 28(a2)
     mv    t5, a0                # t5 = &x[oy+ky][ox]
     addi  a7, a2, -CONV_W_BYTES # a7 = &W[ky][0][0]; the bias ends the taps
-conv_ky:
-    lb.zd t0, 0(t5)
-    lb.zd t1, 1(t5)
+    lb.zd t0, 0(t5)             # x[0][0..2]; the loop loads each next row's in the
+    lb.zd t1, 1(t5)             # trigger slots, as early as the registers are free
     lb.zd t2, 2(t5)
+conv_ky:
     addi  t5, t5, 8
 sasa_conv_0:                    # trigger: x[ky][0] == 0 skips its 8 MACs
     addi  a7, a7, 24
@@ -222,8 +227,8 @@ sasa_conv_0:                    # trigger: x[ky][0] == 0 skips its 8 MACs
     mul   t6, t6, t0
     add   a4, a4, t4
     add   a5, a5, t6
-sasa_conv_1:                    # trigger slot for x[ky][1]
-    nop
+sasa_conv_1:                    # trigger: x[ky][1] == 0 ...; t0 is free: x[ky+1][0]
+    lb.zd t0, 0(t5)
     lb    t4, -16(a7)
     lb    t6, -15(a7)
     mul   t4, t4, t1
@@ -248,8 +253,8 @@ sasa_conv_1:                    # trigger slot for x[ky][1]
     mul   t6, t6, t1
     add   a4, a4, t4
     add   a5, a5, t6
-sasa_conv_2:                    # trigger slot for x[ky][2]
-    nop
+sasa_conv_2:
+    lb.zd t1, 1(t5)
     lb    t4, -8(a7)
     lb    t6, -7(a7)
     mul   t4, t4, t2
@@ -274,6 +279,7 @@ sasa_conv_2:                    # trigger slot for x[ky][2]
     mul   t6, t6, t2
     add   a4, a4, t4
     add   a5, a5, t6
+    lb.zd t2, 2(t5)             # (after the last row: read past the window, unused)
     bne   a7, a2, conv_ky
     mv    t6, s6
     jal   t3, requant
