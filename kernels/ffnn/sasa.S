@@ -1,11 +1,14 @@
 # Feed-forward layers with the skip-address table (SparCE's SASA): a setup routine per
-# layer kind writes one entry per skippable block before any loop runs; an entry's trigger is the instruction
-# just before its block and its condition the SpRF bit of the fixed register that the
-# block multiplies by (loaded with `lb.zd`). No test instruction runs: on the fetch of a
-# trigger whose register is zero the block is not fetched. The table decides at fetch,
-# so the `lb.zd` must come three instructions before the trigger on embedded (five on
-# application); where no useful instruction can sit between two blocks, a `nop` is the
-# trigger slot. Scheduled for embedded (three between each load and its trigger).
+# layer kind writes one entry per skippable block before any loop runs. An entry's
+# trigger is the instruction just before its block, its condition the SpRF bit of the
+# fixed register the block multiplies by (loaded with `lb.zd`). No test instruction
+# runs: on the fetch of a trigger whose register is zero the block is not fetched.
+# The table decides at fetch, so a `lb.zd` must come three fetched instructions before
+# its trigger on embedded, five on application. The loops therefore load each next
+# operand in the trigger slots between blocks, as soon as its register is free, and an
+# input-stationary row's activation at the end of the row before; loads after the last
+# element read past the array (in memory, unused). One slot per pruned-weight pair has
+# nothing useful to hold and is a `nop`.
     .include "driver.inc"
     .equ CONV_OUT, 6
     .equ CONV_W_BYTES, 72       # 3 x 3 taps x 8 channels, directly before the bias
