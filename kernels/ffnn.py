@@ -18,7 +18,7 @@ from zskip.traces.digits import load_digits
 
 from .ffnn_model import CONV_OUT, Network, forward, load_network, predict
 from .harness import fetch, load_kernel, place
-from .registry import KernelError, KernelInfo, KernelRun, register
+from .registry import KernelError, KernelInfo, KernelRun, Runner, register
 
 N_CLASSES = 10
 LAYER_WORDS = 8          # driver.inc
@@ -152,7 +152,7 @@ def run_kernel(kernel: FfnnKernel, variant: str, config: CoreConfig, images: int
                      sparsity(net, inputs))
 
 
-def _runner(kernel: FfnnKernel):
+def _runner(kernel: FfnnKernel) -> Runner:
     def run(variant: str, config: CoreConfig, images: int | None, **options: bool) -> KernelRun:
         return run_kernel(kernel, variant, config, images, **options)
     return run

@@ -110,7 +110,7 @@ def _float_accuracy(kind: str, params: Params, images: np.ndarray, labels: np.nd
     return float(np.mean(np.argmax(np.asarray(logits), 1) == labels))
 
 
-def _quantize(name: str, kind: str, params: Params, train: np.ndarray) -> list[Layer]:
+def _quantize(kind: str, params: Params, train: np.ndarray) -> list[Layer]:
     """Integer layers; activation scales calibrated on the training images."""
     layers: list[Layer] = []
     scale = 16.0                         # pixels 0..16 stand for 0..1
@@ -155,7 +155,7 @@ def train_network(name: str, steps: int = STEPS, fine_tune_steps: int = FINE_TUN
     if name == "mlp_pruned":
         masks = [jnp.abs(w) > jnp.quantile(jnp.abs(w), PRUNE) for w, _ in params]
         params = _train(kind, params, x, y, fine_tune_steps, masks)
-    layers = _quantize(name, kind, params, train.images)
+    layers = _quantize(kind, params, train.images)
     probe = Network(name, tuple(layers), 0.0, 0.0)
     logits, _ = forward(probe, test.images)
     net = Network(name, tuple(layers), _float_accuracy(kind, params, test.images, test.labels),
