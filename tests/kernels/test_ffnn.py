@@ -12,9 +12,12 @@ import pytest
 from zskip.core_model import load_config
 from zskip.kernels import KernelError, get, kernels, run
 from zskip.kernels.bound import skip_bound
-from zskip.kernels.ffnn import KERNELS, FfnnKernel, run_kernel
+from zskip.kernels.ffnn import KERNELS, FfnnKernel, build_machine, run_kernel
+from zskip.kernels.harness import placed_program
 from zskip.kernels.ffnn_model import forward, load_network, load_traces, predict
 from zskip.traces.digits import load_digits
+
+from ..core_model.harness import differences, run_reference
 
 NAMES = [k.name for k in KERNELS]
 VARIANTS = ("baseline", "branch", "xzs", "sasa")
@@ -67,6 +70,17 @@ def test_variants_relate_as_designed(name):
     # ... and a taken skip costs one slot where a taken beqz costs two
     assert runs["xzs"].cycles < runs["branch"].cycles
     assert runs["sasa"].cycles < runs["baseline"].cycles
+
+
+@pytest.mark.parametrize("variant", ["xzs", "sasa"])
+@pytest.mark.parametrize("kernel", KERNELS, ids=NAMES)
+def test_the_core_and_the_unicorn_reference_end_in_the_same_state(kernel, variant):
+    """One image through every layer: registers, SpRF, all of memory, exit."""
+    config = load_config("embedded")
+    machine = build_machine(kernel, variant, config, load_digits("test").images[:1])
+    program = placed_program(machine)
+    machine.run()
+    assert not differences(machine, run_reference(program, "embedded"))
 
 
 def test_whole_split_accuracy_on_the_core_equals_the_reference():
