@@ -61,6 +61,37 @@ def test_every_kernel_and_variant_equals_the_reference(name, variant):
         assert "no Xzs" in result.config
 
 
+def expected_skips(name: str, images: int) -> int:
+    """How many blocks the kernel skips, counted from the reference's operands: one per
+    zero activation per output (dense_os), per zero activation (dense_is rows), per zero
+    pixel per window that holds it (conv), and in the pruned rows per zero weight."""
+    kernel = next(k for k in KERNELS if k.name == name)
+    net = load_network(kernel.network)
+    _, inputs = forward(net, load_digits("test").images[:images])
+    count = 0
+    for layer, x in zip(net.layers, inputs):
+        zero = x == 0
+        if layer.kind == "conv":
+            windows = np.lib.stride_tricks.sliding_window_view(zero.reshape(-1, 8, 8),
+                                                               (3, 3), axis=(1, 2))
+            count += int(windows.sum())          # one block: all 8 channels
+            continue
+        if kernel.dense == "dense_os":
+            count += int(zero.sum()) * layer.n_out
+        else:
+            count += int(zero.sum())
+        if kernel.dense == "dense_pruned":
+            count += int(((~zero).astype(int) @ (layer.weights == 0)).sum())
+    return count
+
+
+@pytest.mark.parametrize("variant", ["xzs", "sasa"])
+@pytest.mark.parametrize("name", NAMES)
+def test_every_zero_operand_is_skipped_once(name, variant):
+    stats = run(name, variant, "embedded", FEW).stats
+    assert stats.skips_taken + stats.sasa_hits == expected_skips(name, FEW)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_variants_relate_as_designed(name):
     runs = {v: run(name, v, "embedded", FEW).stats for v in VARIANTS}
