@@ -2,7 +2,7 @@
 # zero test made a zero-detect `lb.zd` and each `beqz` a `skz`, decided in ID from the
 # SpRF. Scheduling: on embedded a skip decides in time with two instructions between the
 # `lb.zd` and the `skz`, on application with three; every test here has at least three
-# (the per-weight tests of dense_pruned: three; the others four or more).
+# (row tests and pruned-weight tests: three; dense_os and conv: four or more).
     .include "driver.inc"
     .equ CONV_OUT, 6
     .equ CONV_W_BYTES, 72       # 3 x 3 taps x 8 channels, directly before the bias
