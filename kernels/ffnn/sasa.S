@@ -56,13 +56,13 @@ dense_os:
     add   s7, a0, a4            # s7 = end of x
     mv    s8, a5                # outputs left
 os_row:
+    lb.zd t0, 0(a0)             # x[0..3]; the loop loads each next four in the
+    lb.zd t1, 1(a0)             # trigger slots, as early as the registers are free
+    lb.zd t2, 2(a0)
+    lb.zd s9, 3(a0)
     lw    t6, 0(a2)             # acc = b[j]
     addi  a2, a2, 4
     mv    t5, a0                # t5 = &x[i]
-    lb.zd t0, 0(t5)             # x[0..3]; the loop loads each next four in the
-    lb.zd t1, 1(t5)             # trigger slots, as early as the registers are free
-    lb.zd t2, 2(t5)
-    lb.zd s9, 3(t5)
 os_mac:
 sasa_dense_os_0:                # trigger: x[i] == 0 skips its MAC
     addi  s6, s6, 4
@@ -95,8 +95,8 @@ sasa_dense_os_3:
 # Input-stationary dense layer: acc[j] = b[j]; acc[j] += x[i] * W[i][j] row by row;
 # out[j] = requant(acc[j]). W int8 [n_in][n_out], n_out even.
 dense_is:
-    jal   t3, is_init
     lb.zd t0, 0(a0)             # a = x[0]; each next one is loaded at the row's end
+    jal   t3, is_init
 is_row:
     addi  a0, a0, 1
     mv    t5, a1                # t5 = &W[i][0]
@@ -132,8 +132,8 @@ is_out:                         # out[j] = requant(acc[j])
 # dense_is on a pruned layer: a zero activation skips its row, and within a row a zero
 # weight skips its accumulator update.
 dense_pruned:
-    jal   t3, is_init
     lb.zd t0, 0(a0)             # a = x[0]; each next one is loaded at the row's end
+    jal   t3, is_init
 isp_row:
     addi  a0, a0, 1
     mv    t5, a1
@@ -189,6 +189,9 @@ conv:
 conv_row:
     li    a1, CONV_OUT          # columns left
 conv_pos:
+    lb.zd t0, 0(a0)             # x[0][0..2]; the loop loads each next row's in the
+    lb.zd t1, 1(a0)             # trigger slots, as early as the registers are free
+    lb.zd t2, 2(a0)
     lw    s6, 0(a2)             # the 8 accumulators = bias
     lw    s7, 4(a2)
     lw    s8, 8(a2)
@@ -199,9 +202,6 @@ conv_pos:
     lw    a5, 28(a2)
     mv    t5, a0                # t5 = &x[oy+ky][ox]
     addi  a7, a2, -CONV_W_BYTES # a7 = &W[ky][0][0]; the bias ends the taps
-    lb.zd t0, 0(t5)             # x[0][0..2]; the loop loads each next row's in the
-    lb.zd t1, 1(t5)             # trigger slots, as early as the registers are free
-    lb.zd t2, 2(t5)
 conv_ky:
     addi  t5, t5, 8
 sasa_conv_0:                    # trigger: x[ky][0] == 0 skips its 8 MACs

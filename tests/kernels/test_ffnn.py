@@ -92,6 +92,15 @@ def test_every_zero_operand_is_skipped_once(name, variant):
     assert stats.skips_taken + stats.sasa_hits == expected_skips(name, FEW)
 
 
+@pytest.mark.parametrize("variant", ["xzs", "sasa"])
+@pytest.mark.parametrize("name", ["mlp_os", "mlp_is", "cnn"])
+def test_skips_decide_in_time_on_the_deeper_pipeline_too(name, variant):
+    """application: a skip-branch needs 3 instructions after its lb.zd, the table 5."""
+    stats = run(name, variant, "application", FEW).stats
+    assert stats.skips_lost == 0
+    assert stats.skips_taken + stats.sasa_hits == expected_skips(name, FEW)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_variants_relate_as_designed(name):
     runs = {v: run(name, v, "embedded", FEW).stats for v in VARIANTS}
