@@ -14,7 +14,7 @@ import numpy as np
 
 from zskip.core_model import Machine
 from zskip.isa.assembler import assemble
-from zskip.isa.program import Program
+from zskip.isa.program import Program, Segment
 
 from .registry import KERNEL_DIR, KernelError
 
@@ -47,3 +47,12 @@ def fetch(machine: Machine, symbol: str, dtype: str, shape: tuple[int, ...]) -> 
 
 def kernel_path(relative: str) -> Path:
     return KERNEL_DIR / relative
+
+
+def placed_program(machine: Machine) -> Program:
+    """`machine`'s program with what the harness placed in its memory as its segments'
+    contents: the same run on any model (the unicorn reference, an ELF for qemu)."""
+    program = machine.program
+    segments = [Segment(seg.vaddr, machine.read(seg.vaddr, seg.memsz), seg.memsz, seg.flags)
+                for seg in program.segments]
+    return Program(segments, program.entry, dict(program.symbols), program.source)

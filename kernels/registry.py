@@ -24,7 +24,7 @@ from zskip.isa.errors import ZskipError
 
 VARIANTS: tuple[str, ...] = ("baseline", "branch", "xzs", "sasa")
 XZS_VARIANTS = frozenset({"xzs", "sasa"})
-FAMILY_MODULES: tuple[str, ...] = ("lstm", "snn")
+FAMILY_MODULES: tuple[str, ...] = ("ffnn", "lstm", "snn")
 KERNEL_DIR = Path(__file__).resolve().parent
 
 
@@ -53,7 +53,8 @@ class KernelRun:
         return bool(np.array_equal(self.outputs, self.reference))
 
 
-# run(variant, config, images, **params) -> KernelRun; config already fits the variant
+# run(variant, config, images, *, functional, verify_skips, **params) -> KernelRun;
+# config already fits the variant
 Runner = Callable[..., KernelRun]
 
 
@@ -105,8 +106,11 @@ def variant_config(config: CoreConfig, variant: str) -> CoreConfig:
 
 
 def run(name: str, variant: str, config: CoreConfig | str | Path | None = None,
-        images: int | None = None, **params: Any) -> KernelRun:
-    """Run kernel `name` in `variant` over the first `images` test images (None: all)."""
+        images: int | None = None, *, functional: bool = False, verify_skips: bool = False,
+        **params: Any) -> KernelRun:
+    """Run kernel `name` in `variant` over the first `images` test images (None: all),
+    on the timing model or `functional`ly, optionally executing every skipped block to
+    check it (`verify_skips`); `params` are the kernel's own (thresholds and the like)."""
     info = get(name)
     if variant not in info.variants:
         raise KernelError(f"kernel {name} has no variant {variant!r} "
@@ -114,4 +118,5 @@ def run(name: str, variant: str, config: CoreConfig | str | Path | None = None,
     if images is not None and images < 1:
         raise KernelError(f"images must be >= 1, got {images}")
     cfg = config if isinstance(config, CoreConfig) else load_config(config)
-    return info.runner(variant, variant_config(cfg, variant), images, **params)
+    return info.runner(variant, variant_config(cfg, variant), images, functional=functional,
+                       verify_skips=verify_skips, **params)

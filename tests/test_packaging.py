@@ -1,5 +1,6 @@
 """The built wheel is complete: installed (non-editable) into a fresh venv, away from the
-source tree, it assembles and runs a program and compares the example kernels."""
+source tree, it assembles and runs a program, compares the example kernels and runs a
+suite kernel on its shipped network."""
 from __future__ import annotations
 
 import shutil
@@ -62,5 +63,8 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path: Path) -> None:
         shutil.copy(EXAMPLES / name, work / name)
     table = sh(zskip, "compare", "dense_baseline.S", "dense_xzs.S", cwd=work).stdout
     assert "dense_xzs.S over dense_baseline.S" in table
+    # the suite's kernels, their networks and the data set ship in the wheel
+    done = sh(zskip, "run", "--kernel", "cnn", "--variant", "sasa", "--images", "2", cwd=work)
+    assert "outputs equal the reference" in done.stderr
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert sh(zskip, "--version", cwd=work).stdout == f"zskip {version}\n"

@@ -15,6 +15,7 @@ import time
 # name -> "module:function" (relative to zskip.traces), run in this order
 STEPS: dict[str, str] = {
     "digits": "digits:export_digits",
+    "ffnn": "train_ffnn:train_all",
     "lstm": "train_lstm:train",
     "snn": "train_snn:train",
 }

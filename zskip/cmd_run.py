@@ -1,4 +1,6 @@
 """`zskip run FILE`: run a program (.S/.s assembly, ELF or flat binary) on the core.
+`zskip run --kernel NAME --variant VARIANT`: run a kernel of the suite (kernels/) over
+test images and print its accuracy against the numpy reference; `--list-kernels`.
 
 The program's output streams to stdout (fd 1) and stderr (fd 2) as it is written, and
 zskip exits with the program's exit code; zskip's own outcomes (fault, instruction
@@ -14,6 +16,7 @@ from typing import Callable
 from tabulate import tabulate
 
 from zskip.core_model import Fault, Interrupted, Machine, Stats, load_config
+from zskip.isa.errors import ZskipError
 from zskip.isa.program import DEFAULT_BASE, load_any
 
 from .cli import EXIT_STATUS_HELP
@@ -36,7 +39,17 @@ def _count(text: str) -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EXIT_STATUS_HELP
-    parser.add_argument("file", type=Path, help=".S/.s assembly, ELF, or flat binary")
+    parser.add_argument("file", type=Path, nargs="?",
+                        help=".S/.s assembly, ELF, or flat binary (or --kernel)")
+    parser.add_argument("--kernel", metavar="NAME",
+                        help="run a kernel of the suite instead of a file (--list-kernels)")
+    parser.add_argument("--variant", default="baseline",
+                        help="the kernel's variant: baseline, branch, xzs, sasa "
+                             "(default: baseline)")
+    parser.add_argument("--images", type=_count, default=None, metavar="N",
+                        help="the kernel runs over the first N test images (default: all)")
+    parser.add_argument("--list-kernels", action="store_true",
+                        help="list the suite's kernels and exit")
     parser.add_argument("--config", default=None,
                         help="core preset (embedded, application) or TOML file "
                              "(default: embedded)")
@@ -82,7 +95,47 @@ def _report(args: argparse.Namespace, stats: Stats) -> None:
         Path(args.stats_json).write_text(stats.to_json() + "\n")
 
 
+def _list_kernels() -> int:
+    from zskip.kernels import kernels
+    rows = [(k.name, k.family, k.workload, ", ".join(k.variants), k.description)
+            for k in kernels()]
+    print(tabulate(rows, headers=["kernel", "family", "workload", "variants", "description"]))
+    return 0
+
+
+def _run_kernel(args: argparse.Namespace) -> int:
+    """Exit status 0 when an exact variant's outputs equal the reference, else 1."""
+    from zskip.kernels import run as run_kernel
+    options = {"functional": True} if args.functional else {}
+    result = run_kernel(args.kernel, args.variant, args.config, args.images, **options)
+    if args.verify_skips:   # once more, executing every skipped block (UnsafeSkip if seen)
+        run_kernel(args.kernel, args.variant, args.config, args.images, verify_skips=True,
+                   **options)
+    same = result.matches_reference
+    verdict = ("outputs equal the reference" if same else "OUTPUTS DIFFER FROM THE REFERENCE") \
+        if result.exact else f"approximate ({'same' if same else 'other'} outputs)"
+    print(f"{result.name} / {result.variant} on {result.config}: {result.images} images, "
+          f"accuracy {result.accuracy:.4f} (reference {result.reference_accuracy:.4f}), "
+          f"{verdict}", file=sys.stderr)
+    if result.sparsity:
+        print("zero fraction: " + ", ".join(f"{k} {v:.3f}" for k, v in result.sparsity.items()),
+              file=sys.stderr)
+    if args.verify_skips:
+        print(f"zskip run: verify-skips: all {result.stats.skips_taken + result.stats.sasa_hits} "
+              "skips were unobservable", file=sys.stderr)
+    _report(args, result.stats)
+    return 0 if same or not result.exact else 1
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.list_kernels:
+        return _list_kernels()
+    if args.kernel:
+        if args.file:
+            raise ZskipError("give a FILE or --kernel, not both")
+        return _run_kernel(args)
+    if args.file is None:
+        raise ZskipError("give a FILE to run, --kernel NAME or --list-kernels")
     program = load_any(args.file, args.base)
     config = load_config(args.config)
     machine = Machine(program, config, functional=args.functional)

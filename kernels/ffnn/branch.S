@@ -1,0 +1,267 @@
+# Feed-forward layers on the base ISA (RV32IM) with software zero tests: baseline.S plus
+# a `beqz` wherever a careful programmer would test an operand for zero, scheduled like
+# xzs.S (the same instructions between the load and the test, so no load-use stall).
+# dense_os: a zero x[i] branches over its load-multiply-accumulate; dense_is: over its
+# weight row; conv: over a pixel's 8 channel MACs; dense_pruned: over a zero
+# activation's row and over each zero weight's accumulator update.
+    .include "driver.inc"
+    .equ CONV_OUT, 6
+    .equ CONV_W_BYTES, 72       # 3 x 3 taps x 8 channels, directly before the bias
+
+    .text
+no_setup:
+    ret
+
+# Output-stationary dense layer: out[j] = requant(b[j] + sum_i x[i] * W[j][i]),
+# W int8 [n_out][n_in], n_in a multiple of 4; one load-multiply-accumulate per x[i].
+dense_os:
+    mv    s6, a1                # s6 = &W[j][i]
+    add   s7, a0, a4            # s7 = end of x
+    mv    s8, a5                # outputs left
+os_row:
+    lw    t6, 0(a2)             # acc = b[j]
+    addi  a2, a2, 4
+    mv    t5, a0                # t5 = &x[i]
+os_mac:
+    lb    t0, 0(t5)
+    lb    t1, 1(t5)
+    lb    t2, 2(t5)
+    lb    s9, 3(t5)
+    addi  t5, t5, 4
+    addi  s6, s6, 4
+    beqz  t0, 1f
+    lb    t4, -4(s6)
+    mul   t4, t4, t0
+    add   t6, t6, t4
+1:  beqz  t1, 2f
+    lb    t4, -3(s6)
+    mul   t4, t4, t1
+    add   t6, t6, t4
+2:  beqz  t2, 3f
+    lb    t4, -2(s6)
+    mul   t4, t4, t2
+    add   t6, t6, t4
+3:  beqz  s9, 4f
+    lb    t4, -1(s6)
+    mul   t4, t4, s9
+    add   t6, t6, t4
+4:  bne   t5, s7, os_mac
+    jal   t3, requant
+    addi  s8, s8, -1
+    bnez  s8, os_row
+    ret
+
+# Input-stationary dense layer: acc[j] = b[j]; acc[j] += x[i] * W[i][j] row by row;
+# out[j] = requant(acc[j]). W int8 [n_in][n_out], n_out even.
+dense_is:
+    jal   t3, is_init
+is_row:
+    lb    t0, 0(a0)             # a = x[i]
+    addi  a0, a0, 1
+    mv    t5, a1                # t5 = &W[i][0]
+    add   a1, a1, a5            # next row
+    beqz  t0, is_next        # a == 0: the row adds nothing
+    mv    t1, s6                # t1 = &acc[0]
+    lb    t2, 0(t5)             # W[i][0]: each pair's first weight is loaded a pair early
+is_mac:                         # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
+    lb    t4, 1(t5)
+    lw    t6, 0(t1)
+    lw    s9, 4(t1)
+    mul   t2, t2, t0
+    mul   t4, t4, t0
+    addi  t5, t5, 2
+    add   t6, t6, t2
+    add   s9, s9, t4
+    lb    t2, 0(t5)             # W[i][j+2] (after the last pair: read, unused)
+    sw    t6, 0(t1)
+    sw    s9, 4(t1)
+    addi  t1, t1, 8
+    bne   t1, s7, is_mac
+is_next:
+    bne   a0, s8, is_row
+is_out:                         # out[j] = requant(acc[j])
+    mv    t1, s6
+1:  lw    t6, 0(t1)
+    addi  t1, t1, 4
+    jal   t3, requant
+    bne   t1, s7, 1b
+    ret
+
+# dense_is on a pruned layer: a zero activation skips its row, and within a row a zero
+# weight skips its accumulator update.
+dense_pruned:
+    jal   t3, is_init
+isp_row:
+    lb    t0, 0(a0)             # a = x[i]
+    addi  a0, a0, 1
+    mv    t5, a1
+    add   a1, a1, a5
+    beqz  t0, isp_next          # a == 0: the row adds nothing
+    mv    t1, s6
+    lb    t2, 0(t5)             # W[i][0], loaded a pair early as in dense_is
+isp_mac:                        # acc[j], acc[j+1] += a * W[i][j], a * W[i][j+1]
+    lb    t4, 1(t5)
+    addi  t5, t5, 2
+    addi  t1, t1, 8
+    beqz  t2, 1f                # W[i][j] == 0: acc[j] stays
+    lw    t6, -8(t1)
+    mul   t2, t2, t0
+    add   t6, t6, t2
+    sw    t6, -8(t1)
+1:  beqz  t4, 2f
+    lw    t6, -4(t1)
+    mul   t4, t4, t0
+    add   t6, t6, t4
+    sw    t6, -4(t1)
+2:  lb    t2, 0(t5)
+    bne   t1, s7, isp_mac
+isp_next:
+    bne   a0, s8, isp_row
+    j     is_out
+
+# acc[j] = b[j] for the input-stationary layers; s6 = acc, s7 = its end, s8 = end of x.
+is_init:
+    la    s6, acc
+    slli  s7, a5, 2
+    add   s7, s6, s7
+    mv    t1, s6
+1:  lw    t6, 0(a2)
+    addi  a2, a2, 4
+    sw    t6, 0(t1)
+    addi  t1, t1, 4
+    bne   t1, s7, 1b
+    add   s8, a0, a4
+    jr    t3
+
+# 3x3 valid convolution + ReLU of the 8x8 image: out[oy][ox][c] = requant(b[c] +
+# sum_{ky,kx} x[oy+ky][ox+kx] * W[ky][kx][c]), 8 channels in registers; per tap the
+# pixel is loaded once and multiplied into all 8 (the weights W[ky][kx][0..7]).
+conv:
+    addi  sp, sp, -4
+    sw    ra, 0(sp)
+    li    ra, CONV_OUT          # rows left
+conv_row:
+    li    a1, CONV_OUT          # columns left
+conv_pos:
+    lw    s6, 0(a2)             # the 8 accumulators = bias
+    lw    s7, 4(a2)
+    lw    s8, 8(a2)
+    lw    s9, 12(a2)
+    lw    s10, 16(a2)
+    lw    s11, 20(a2)
+    lw    a4, 24(a2)
+    lw    a5, 28(a2)
+    mv    t5, a0                # t5 = &x[oy+ky][ox]
+    addi  a7, a2, -CONV_W_BYTES # a7 = &W[ky][0][0]; the bias ends the taps
+conv_ky:
+    lb    t0, 0(t5)
+    lb    t1, 1(t5)
+    lb    t2, 2(t5)
+    addi  t5, t5, 8
+    addi  a7, a7, 24
+    beqz  t0, 1f                # a zero pixel adds nothing to the 8 channels
+    lb    t4, -24(a7)
+    lb    t6, -23(a7)
+    mul   t4, t4, t0
+    mul   t6, t6, t0
+    add   s6, s6, t4
+    add   s7, s7, t6
+    lb    t4, -22(a7)
+    lb    t6, -21(a7)
+    mul   t4, t4, t0
+    mul   t6, t6, t0
+    add   s8, s8, t4
+    add   s9, s9, t6
+    lb    t4, -20(a7)
+    lb    t6, -19(a7)
+    mul   t4, t4, t0
+    mul   t6, t6, t0
+    add   s10, s10, t4
+    add   s11, s11, t6
+    lb    t4, -18(a7)
+    lb    t6, -17(a7)
+    mul   t4, t4, t0
+    mul   t6, t6, t0
+    add   a4, a4, t4
+    add   a5, a5, t6
+1:  beqz  t1, 2f
+    lb    t4, -16(a7)
+    lb    t6, -15(a7)
+    mul   t4, t4, t1
+    mul   t6, t6, t1
+    add   s6, s6, t4
+    add   s7, s7, t6
+    lb    t4, -14(a7)
+    lb    t6, -13(a7)
+    mul   t4, t4, t1
+    mul   t6, t6, t1
+    add   s8, s8, t4
+    add   s9, s9, t6
+    lb    t4, -12(a7)
+    lb    t6, -11(a7)
+    mul   t4, t4, t1
+    mul   t6, t6, t1
+    add   s10, s10, t4
+    add   s11, s11, t6
+    lb    t4, -10(a7)
+    lb    t6, -9(a7)
+    mul   t4, t4, t1
+    mul   t6, t6, t1
+    add   a4, a4, t4
+    add   a5, a5, t6
+2:  beqz  t2, 3f
+    lb    t4, -8(a7)
+    lb    t6, -7(a7)
+    mul   t4, t4, t2
+    mul   t6, t6, t2
+    add   s6, s6, t4
+    add   s7, s7, t6
+    lb    t4, -6(a7)
+    lb    t6, -5(a7)
+    mul   t4, t4, t2
+    mul   t6, t6, t2
+    add   s8, s8, t4
+    add   s9, s9, t6
+    lb    t4, -4(a7)
+    lb    t6, -3(a7)
+    mul   t4, t4, t2
+    mul   t6, t6, t2
+    add   s10, s10, t4
+    add   s11, s11, t6
+    lb    t4, -2(a7)
+    lb    t6, -1(a7)
+    mul   t4, t4, t2
+    mul   t6, t6, t2
+    add   a4, a4, t4
+    add   a5, a5, t6
+3:  bne   a7, a2, conv_ky
+    mv    t6, s6
+    jal   t3, requant
+    mv    t6, s7
+    jal   t3, requant
+    mv    t6, s8
+    jal   t3, requant
+    mv    t6, s9
+    jal   t3, requant
+    mv    t6, s10
+    jal   t3, requant
+    mv    t6, s11
+    jal   t3, requant
+    mv    t6, a4
+    jal   t3, requant
+    mv    t6, a5
+    jal   t3, requant
+    addi  a0, a0, 1
+    addi  a1, a1, -1
+    bnez  a1, conv_pos
+    addi  a0, a0, 8 - CONV_OUT  # next row of windows
+    addi  ra, ra, -1
+    bnez  ra, conv_row
+    lw    ra, 0(sp)
+    addi  sp, sp, 4
+    ret
+
+    .data
+    .balign 4
+setups:   .word no_setup, no_setup, no_setup, no_setup
+routines: .word dense_os, dense_is, conv, dense_pruned
