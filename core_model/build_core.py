@@ -35,9 +35,20 @@ typedef struct {
     ...;
 } zs_cache;
 
+enum zs_predictor_kind { ZS_PRED_NOT_TAKEN, ZS_PRED_BTFN, ZS_PRED_BIMODAL, ZS_PRED_GSHARE };
+#define ZS_PRED_MAX ...
+#define ZS_BTB_MAX ...
+
+typedef struct {
+    uint32_t kind;
+    uint32_t entries, history_bits, btb_entries;
+} zs_predictor_config;
+
 typedef struct {
     uint32_t stages, decode_stage, execute_stage, memory_stages;
-    uint32_t bypassing, btfn;
+    uint32_t bypassing;
+    zs_predictor_config bp;
+    uint32_t mul_pipelined;
     uint32_t skip_taken_penalty, skip_not_taken_penalty;
     uint32_t occupancy[];
     uint32_t div_data_dependent;

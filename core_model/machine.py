@@ -85,7 +85,10 @@ class Machine:
         p, tm = cfg.pipeline, st.tm
         tm.stages, tm.decode_stage, tm.execute_stage = p.stages, p.decode_stage, p.execute_stage
         tm.memory_stages, tm.bypassing = p.memory_stages, int(p.bypassing)
-        tm.btfn = int(p.branch_predictor == "btfn")
+        tm.bp.kind = getattr(lib, f"ZS_PRED_{p.branch_predictor.upper()}")
+        tm.bp.entries, tm.bp.history_bits = p.predictor_entries, p.history_bits
+        tm.bp.btb_entries = p.btb_entries
+        tm.mul_pipelined = int(p.multiplier == "pipelined")
         tm.skip_taken_penalty = p.skip_taken_penalty
         tm.skip_not_taken_penalty = p.skip_not_taken_penalty
         tm.div_data_dependent = int(p.divider == "data")

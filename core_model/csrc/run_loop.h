@@ -56,8 +56,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     zs_pipe pipe = { .next_ex = st->next_ex, .max_ready = st->max_ready,
                      .fetch_line = st->last_fetch_line, .real_icache = 1,
                      .ready = st->ready, .ready_cause = st->ready_cause,
-                     .ctr = st->counters };
-    uint64_t *const ready = st->ready;
+                     .sprf_ready = st->sprf_ready, .ctr = st->counters };
 #endif
 #if BLOCKS && TIMING
 /* The block loop touches the pipeline only where a block ends: it lives in memory (p_
@@ -126,8 +125,9 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 /* ---- memory: every access bounds-checked; misaligned accesses fault ---- */
 #if TIMING
-#define DCACHE_ACCESS(addr, write) cache_access(&st->dcache, tm, st->counters, (addr), \
-                                                (write), ZC_DCACHE_MISSES, ZC_DCACHE_WRITEBACKS)
+#define DCACHE_ACCESS(addr, write) cache_access(&st->dcache, tm->memory_latency, st->counters, \
+                                                (addr), (write), ZC_DCACHE_MISSES, \
+                                                ZC_DCACHE_WRITEBACKS)
 #if BLOCKS
 /* the block's timing comes at its end: remember the stall */
 #define DCACHE(addr, write) do { \
@@ -136,7 +136,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         dextra += stall_ - dhit; \
     } while (0)
 #else
-#define DCACHE(addr, write) pipe_dcache(&pipe, DCACHE_ACCESS(addr, write), !(write), s->rd)
+#define DCACHE(addr, write) pipe_dcache(&pipe, DCACHE_ACCESS(addr, write), \
+                                    (write) ? OPC_STORE : s->opc, s->rd)
 #endif
 #else
 #define DCACHE(addr, write) ((void)0)
@@ -190,18 +191,22 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         ns = (zs_slot *)((char *)s + s->target); \
     } while (0)
 #if TIMING && BLOCKS
-/* the block's end: its outcome selects the static schedule */
-#define BRANCH(cond)  do { taken = (cond); if (taken) GO_STATIC(); } while (0)
-#define JUMP()        do { GO_STATIC(); taken = 1; } while (0)
-#define JALR_COST()   (taken = 1)
+/* the block's end (outcome, the predictor's verdict) selects the static schedule */
+#define BRANCH(cond) do { \
+        int taken_ = (cond); \
+        if (taken_) GO_STATIC(); \
+        end = pipe_predict(st, PC, IMM, taken_); \
+    } while (0)
+#define JUMP()        do { GO_STATIC(); end = 1; } while (0)
+#define JALR_COST()   (end = 1)
 #elif TIMING
 #define BRANCH(cond) do { \
         int taken_ = (cond); \
         if (taken_) { st->counters[ZC_BRANCHES_TAKEN]++; GO_STATIC(); } \
-        pipe_branch(st, &pipe, taken_, IMM); \
+        pipe_end(st, &pipe, s, pipe_predict(st, PC, IMM, taken_)); \
     } while (0)
-#define JUMP() do { GO_STATIC(); pipe_redirect(&pipe, tm->decode_stage, ZC_STALL_JUMP); } while (0)
-#define JALR_COST()   pipe_redirect(&pipe, tm->execute_stage, ZC_STALL_JUMP)
+#define JUMP()        do { GO_STATIC(); pipe_end(st, &pipe, s, 1); } while (0)
+#define JALR_COST()   pipe_end(st, &pipe, s, 1)
 #else
 #define BRANCH(cond)  do { if (cond) GO_STATIC(); } while (0)
 #define JUMP()        GO_STATIC()
@@ -218,7 +223,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * in timing mode a bit is known when its producer's result is ready at the decision
  * cycle decide_, otherwise the core falls through. */
 #if TIMING
-#define KNOWN(r)   (ideal_ || ready[r] <= decide_)
+#define KNOWN(r)   (ideal_ || pipe.sprf_ready[r] <= decide_)
 #else
 #define KNOWN(r)   1
 #endif
@@ -233,7 +238,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #if TIMING
 /* skip-branches decide in ID (the block loop has timed the block through the skip);
  * SASA at the fetch of the trigger (always in the per-instruction loop) */
-#define SKIP_DECISION_CYCLE (pipe.t - (tm->execute_stage - tm->decode_stage))
+#define SKIP_DECISION_CYCLE pipe_decode_cycle(st, &pipe)
 #define FETCH_DECISION_CYCLE (pipe.next_ex - (tm->execute_stage - 1))
 #define SKIP_PENALTY(taken) do { \
         uint32_t pen_ = (taken) ? tm->skip_taken_penalty : tm->skip_not_taken_penalty; \
@@ -317,18 +322,13 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 /* the block through its end, with the ready times written (a skip-branch reads them) */
 #define ISSUE(OPC, R1, R2, RDR, WRD) do { \
         if (TIMED_BEFORE_BODY(OPC)) { \
-            taken = 0; END_BLOCK(); \
+            end = 0; END_BLOCK(); \
             if ((OPC) == OPC_SKIP) OUT_OF_LINE(pipe_settle(st, &p_)); \
         } \
     } while (0)
 #elif TIMING
-#define ISSUE(OPC, R1, R2, RDR, WRD) do { \
-        pipe_fetch(st, &pipe, PC); \
-        if (R1) pipe_hazard(&pipe, s->rs1); \
-        if (R2) pipe_hazard(&pipe, s->rs2); \
-        if (RDR) pipe_hazard(&pipe, s->rd); \
-        pipe_execute(st, &pipe, OPC, WRD, s->rd, x[s->rs1]); \
-    } while (0)
+#define ISSUE(OPC, R1, R2, RDR, WRD) \
+        pipe_issue(st, &pipe, PC, OPC, R1, R2, RDR, WRD, s, x[s->rs1])
 #else
 #define ISSUE(OPC, R1, R2, RDR, WRD) ((void)0)
 #endif
@@ -359,13 +359,13 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         const zs_block *k_ = &st->blocks[blk]; \
         if (__builtin_expect(pipe.max_ready <= pipe.next_ex && st->icache.fills == k_->igen, 1)) { \
             if (__builtin_expect(!dextra, 1)) \
-                run_static(st, &pipe, blk, taken); \
+                run_static(st, &pipe, blk, end); \
             else if (k_->no_waits) \
-                OUT_OF_LINE(run_static_stalled(st, &p_, blk, bs, taken, dextra)); \
+                OUT_OF_LINE(run_static_stalled(st, &p_, blk, bs, end, dextra)); \
             else \
-                OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, taken)); \
+                OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, end)); \
         } else { \
-            OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, taken)); \
+            OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, end)); \
         } \
     } while (0)
 /* Enter the block at ns: it must be known, fit the limit and have a static schedule
@@ -392,9 +392,9 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 /* A taken end back to its own block's start right after a static run of the block:
  * the same schedule again (run_static_again), the block entered as ENTER_BLOCK would. */
 #define LOOP_AGAIN() do { \
-        if (ns == bs && pipe.pending == blk && st->blocks[blk].again[taken] && !dextra && \
+        if (ns == bs && pipe.pending == blk && st->blocks[blk].again[end] && !dextra && \
             pipe.max_ready <= pipe.next_ex && __builtin_expect(n + bs->blen <= limit, 1)) { \
-            run_static_again(st, &pipe, blk, taken); \
+            run_static_again(st, &pipe, blk, end); \
             n += bs->blen; bs->count++; \
             NEXT(); \
         } \
@@ -444,7 +444,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #if BLOCKS
     limit = max_insns;
 #if TIMING
-    int taken = 0;
+    int end = 0;             /* how the running block ends (ZS_ENDS) */
 #endif
     ns = s;
     ENTER_BLOCK();

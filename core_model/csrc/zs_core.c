@@ -1,8 +1,11 @@
-/* The zskip core: predecode, caches, Xzs table, and the run loop variants. */
+/* The zskip core: predecode, blocks, the Xzs table, and the run loop variants; the
+ * timing models live in pipeline.h, predictor.h, cache.h and forwarding.h. */
 #include <string.h>
 
 #include "zs_core.h"
 #include "insns.h"
+#include "cache.h"
+#include "forwarding.h"
 
 /* Linux system call numbers the core implements (a7). */
 enum { ZS_SYS_WRITE = 64, ZS_SYS_EXIT = 93 };
@@ -138,11 +141,11 @@ static void fold_counts(zs_state *st, zs_slot *slots)
     }
     for (uint32_t b = 1; b <= st->nblocks; b++) {
         zs_block *k = &st->blocks[b];
-        for (int o = 0; o < 2; o++) {
-            if (!k->runs[o]) continue;
+        for (int e = 0; e < ZS_ENDS; e++) {
+            if (!k->runs[e]) continue;
             for (int c = 0; c < ZS_BLOCK_CTRS; c++)
-                st->counters[ZS_BLOCK_CTR_FIRST + c] += k->runs[o] * k->ctr[o][c];
-            k->runs[o] = 0;
+                st->counters[ZS_BLOCK_CTR_FIRST + c] += k->runs[e] * k->ctr[e][c];
+            k->runs[e] = 0;
         }
     }
 }
@@ -158,44 +161,7 @@ static void flush_decoded(zs_state *st, zs_slot *slots)
         slots[i].blk = 0;
     }
     st->nblocks = 0;
-    st->icache_owner = 0;
-}
-
-/* Set-associative, LRU, write-back + write-allocate. Returns the stall in cycles:
- * hit_latency - 1 on a hit (the pipeline stage covers one cycle); on a miss also the
- * miss penalty and a line fill from memory, plus a line write if the victim is dirty. */
-static inline uint32_t cache_access(zs_cache *c, const zs_timing *tm, uint64_t *ctr,
-                                    uint32_t addr, int write, int miss_ctr, int wb_ctr)
-{
-    uint32_t line = addr >> c->line_shift;
-    uint32_t first = (line & (c->sets - 1)) * c->ways;
-    uint32_t victim = first;
-    c->stamp++;
-    for (uint32_t i = first; i < first + c->ways; i++) {
-        if (c->valid[i] && c->tag[i] == line) {
-            c->lru[i] = c->stamp;
-            c->dirty[i] |= (uint8_t)write;
-            c->last = i;
-            return c->hit_latency - 1;
-        }
-        if (!c->valid[i] ? c->valid[victim] : (c->valid[victim] && c->lru[i] < c->lru[victim]))
-            victim = i;
-    }
-    uint32_t stall = c->hit_latency - 1 + c->miss_penalty + tm->memory_latency;
-    ctr[miss_ctr]++;
-    ctr[ZC_MEM_READ_WORDS] += c->line_words;
-    if (c->valid[victim] && c->dirty[victim]) {
-        ctr[wb_ctr]++;
-        ctr[ZC_MEM_WRITE_WORDS] += c->line_words;
-        stall += tm->memory_latency;
-    }
-    c->tag[victim] = line;
-    c->valid[victim] = 1;
-    c->dirty[victim] = (uint8_t)write;
-    c->lru[victim] = c->stamp;
-    c->last = victim;
-    c->fills++;
-    return stall;
+    cache_claim(&st->icache, 0);
 }
 
 /* Extra divider cycles in data-dependent mode: one per significant bit of |dividend|
@@ -206,103 +172,8 @@ static inline uint32_t div_bits(uint32_t dividend)
     return mag ? 32 - (uint32_t)__builtin_clz(mag) : 0;
 }
 
+#include "pipeline.h"
 
-/* ---- the pipeline model, one instruction at a time ----
- * The only definition of the timing: the per-instruction loop calls it through ISSUE
- * and the effect macros, the block precompute runs it once per block on an idle
- * pipeline, and the replay runs it over a block execution that saw a dynamic event. */
-typedef struct {
-    uint64_t next_ex;        /* earliest EX start of the next instruction */
-    uint64_t t;              /* EX start of the current one */
-    uint64_t max_ready;
-    uint32_t fetch_line;
-    int real_icache;         /* 0: every fetch hits (the block precompute) */
-    uint32_t waits;          /* cycles waited for operands (the block precompute) */
-    /* the block loop writes a block's ready times when something may read them: the
-     * last static run (block index, entry cycle) until then */
-    uint32_t pending;
-    uint64_t pending_entry;
-    uint64_t *ready;
-    uint8_t *ready_cause;
-    uint64_t *ctr;
-} zs_pipe;
-
-static inline void pipe_set_ready(zs_pipe *p, uint32_t r, uint64_t when)
-{
-    p->ready[r] = when;
-    if (when > p->max_ready) p->max_ready = when;
-}
-
-/* IF: the I-cache is looked up when fetch moves to another line. */
-static inline void pipe_fetch(zs_state *st, zs_pipe *p, uint32_t pc)
-{
-    p->t = p->next_ex;
-    uint32_t line = pc >> st->icache.line_shift;
-    if (__builtin_expect(line != p->fetch_line, 0)) {
-        uint32_t stall = p->real_icache
-            ? (st->icache_owner = 0,
-               cache_access(&st->icache, &st->tm, p->ctr, pc, 0, ZC_ICACHE_MISSES,
-                            ZC_ICACHE_MISSES))
-            : st->icache.hit_latency - 1;
-        p->fetch_line = line;
-        p->t += stall;
-        p->ctr[ZC_STALL_ICACHE] += stall;
-    }
-}
-
-/* ID: wait for a source register, charged to the producer's cause. */
-static inline void pipe_hazard(zs_pipe *p, uint32_t r)
-{
-    uint64_t ready = p->ready[r];
-    if (ready > p->t) {
-        p->waits += (uint32_t)(ready - p->t);
-        p->ctr[p->ready_cause[r]] += ready - p->t;
-        p->t = ready;
-    }
-}
-
-/* EX: occupancy by op class; the result is ready for consumers tm_result later. */
-static inline void pipe_execute(zs_state *st, zs_pipe *p, uint32_t opc, int wrd, uint32_t rd,
-                                uint32_t dividend)
-{
-    uint32_t occ = st->tm.occupancy[opc];
-    if (opc == OPC_DIV && st->tm.div_data_dependent) occ += div_bits(dividend);
-    p->next_ex = p->t + occ;
-    if (occ > 1) p->ctr[st->tm_cause[opc]] += occ - 1;
-    if (wrd) {
-        pipe_set_ready(p, rd, p->t + occ + st->tm_result[opc]);
-        p->ready_cause[rd] = st->tm_cause[opc];
-    }
-}
-
-/* MEM: a data-cache stall holds EX and delays a load's result. */
-static inline void pipe_dcache(zs_pipe *p, uint32_t stall, int load, uint32_t rd)
-{
-    if (stall) {
-        p->next_ex += stall;
-        if (load) pipe_set_ready(p, rd, p->ready[rd] + stall);
-        p->ctr[ZC_STALL_DCACHE] += stall;
-    }
-}
-
-/* A redirect resolved in `stage` refetches the stage - 1 younger slots. */
-static inline void pipe_redirect(zs_pipe *p, uint32_t stage, int counter)
-{
-    p->next_ex += stage - 1;
-    p->ctr[counter] += stage - 1;
-}
-
-/* A conditional branch after its outcome is known (the taken count is the caller's). */
-static inline void pipe_branch(zs_state *st, zs_pipe *p, int taken, int32_t imm)
-{
-    int predicted = st->tm.btfn && imm < 0;
-    if (taken != predicted) {
-        p->ctr[ZC_MISPREDICTIONS]++;
-        pipe_redirect(p, st->tm.execute_stage, ZC_STALL_BRANCH_MISPREDICT);
-    } else if (taken) {
-        pipe_redirect(p, st->tm.decode_stage, ZC_STALL_TAKEN_BRANCH);
-    }
-}
 
 static inline zs_sasa_entry *sasa_entry(zs_state *st, uint32_t pc)
 {
@@ -344,34 +215,9 @@ static inline void pipe_settle(zs_state *st, zs_pipe *p)
     for (uint32_t w = 0; w < k->nwrites; w++) {
         p->ready[k->writes[w].reg] = p->pending_entry + k->writes[w].ready;
         p->ready_cause[k->writes[w].reg] = k->writes[w].cause;
+        p->sprf_ready[k->writes[w].reg] = p->pending_entry + (int64_t)k->writes[w].sprf_ready;
     }
     p->pending = 0;
-}
-enum { END_NONE = -1, END_ABORTED = 2 };   /* else the outcome: 0 fall-through, 1 taken */
-
-/* The timing of decoded slot s at pc, then its data-cache and redirect events: dstall
- * is the data-cache stall it saw, end its outcome when it ends the block. */
-static inline void pipe_slot(zs_state *st, zs_pipe *p, const zs_slot *s, uint32_t pc,
-                             uint32_t dstall, int end)
-{
-    int load = s->opc == OPC_LOAD || s->opc == OPC_LOAD_ZD;
-    pipe_fetch(st, p, pc);
-    if (reads_rs1[s->id]) pipe_hazard(p, s->rs1);
-    if (reads_rs2[s->id]) pipe_hazard(p, s->rs2);
-    if (reads_rd[s->id]) pipe_hazard(p, s->rd);
-    pipe_execute(st, p, s->opc, writes_rd[s->id], s->rd, 0);
-    if (end == END_ABORTED) {            /* it faulted; a branch only faults when taken */
-        if (s->opc == OPC_BRANCH) p->ctr[ZC_BRANCHES_TAKEN]++;
-    } else if (load || s->opc == OPC_STORE) {
-        pipe_dcache(p, dstall, load, s->rd);
-    } else if (s->opc == OPC_BRANCH) {
-        if (end) p->ctr[ZC_BRANCHES_TAKEN]++;
-        pipe_branch(st, p, end, s->imm);
-    } else if (s->id == ZS_ID_JAL) {
-        pipe_redirect(p, st->tm.decode_stage, ZC_STALL_JUMP);
-    } else if (s->id == ZS_ID_JALR) {
-        pipe_redirect(p, st->tm.execute_stage, ZC_STALL_JUMP);
-    }
 }
 
 /* The static schedule of the block entered at slot b (pc): the per-instruction model
@@ -394,33 +240,35 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
     zs_block *k = &st->blocks[index];
     memset(k, 0, sizeof *k);
     const uint64_t entry = 1ull << 32;       /* after every ready time of an idle pipeline */
-    uint64_t ready[33];
+    uint64_t ready[33], sprf_ready[33];
     uint8_t cause[33];
     uint16_t pos[33] = {0};
     for (uint32_t i = 0; i < len; i++)
         if (writes_rd[b[i].id]) pos[b[i].rd] = (uint16_t)i;
     k->no_waits = 1;
-    for (int o = 0; o < 2; o++) {
+    for (int e = 0; e < ZS_ENDS; e++) {
         uint64_t ctr[ZS_NUM_COUNTERS] = {0};
         memset(ready, 0, sizeof ready);
         memset(cause, 0, sizeof cause);
         zs_pipe p = { .next_ex = entry, .fetch_line = first_line, .real_icache = 0,
-                      .ready = ready, .ready_cause = cause, .ctr = ctr };
+                      .ready = ready, .ready_cause = cause, .sprf_ready = sprf_ready,
+                      .ctr = ctr };
         for (uint32_t i = 0; i < len; i++)
             pipe_slot(st, &p, b + i, pc + 4 * i, st->dcache.hit_latency - 1,
-                      i == len - 1 ? o : END_NONE);
-        k->cycles[o] = (uint32_t)(p.next_ex - entry);
+                      i == len - 1 ? e : END_NONE);
+        k->cycles[e] = (uint32_t)(p.next_ex - entry);
         if (p.waits) k->no_waits = 0;
         k->last_t = (uint32_t)(p.t - entry);
         for (int c = 0; c < ZS_BLOCK_CTRS; c++)
-            k->ctr[o][c] = (uint32_t)ctr[ZS_BLOCK_CTR_FIRST + c];
+            k->ctr[e][c] = (uint32_t)ctr[ZS_BLOCK_CTR_FIRST + c];
     }
-    for (uint32_t r = 0; r < 33; r++) {      /* what the block writes (either outcome) */
+    for (uint32_t r = 0; r < 33; r++) {      /* what the block writes (any end) */
         if (!ready[r]) continue;
         uint32_t when = (uint32_t)(ready[r] - entry);
         k->writes[k->nwrites].reg = (uint8_t)r;
         k->writes[k->nwrites].cause = cause[r];
         k->writes[k->nwrites].ready = when;
+        k->writes[k->nwrites].sprf_ready = (int32_t)(int64_t)(sprf_ready[r] - entry);
         k->writes[k->nwrites].pos = pos[r];
         k->nwrites++;
         if (when > k->max_ready) k->max_ready = when;
@@ -429,18 +277,10 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
     k->nlines = nlines;
     /* run right after itself: fetch moves back from its last line to its first (a hit) */
     k->again_stall = nlines > 1 ? st->icache.hit_latency - 1 : 0;
-    for (int o = 0; o < 2; o++)
-        k->again[o] = k->max_ready <= k->cycles[o] ? k->again_stall + k->cycles[o] : 0;
+    for (int e = 0; e < ZS_ENDS; e++)
+        k->again[e] = k->max_ready <= k->cycles[e] ? k->again_stall + k->cycles[e] : 0;
     k->igen = UINT64_MAX;                    /* the first run replays */
     return index;
-}
-
-static int cache_find(const zs_cache *c, uint32_t line)
-{
-    uint32_t first = (line & (c->sets - 1)) * c->ways;
-    for (uint32_t i = first; i < first + c->ways; i++)
-        if (c->valid[i] && c->tag[i] == line) return (int)i;
-    return -1;
 }
 
 /* A block execution that saw a dynamic event (a register not ready at entry, an
@@ -452,23 +292,13 @@ static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot
                          uint32_t pc, uint32_t n, int end)
 {
     zs_block *k = &st->blocks[index];
-    uint64_t fills = st->icache.fills;
     pipe_settle(st, p);
     for (uint32_t i = 0; i < n; i++)
         pipe_slot(st, p, b + i, pc + 4 * i, st->dstall[i], i == n - 1 ? end : END_NONE);
     if (end == END_ABORTED || end == END_NONE) return;
-    st->icache_owner = index;
-    if (k->igen == fills && st->icache.fills == fills)
-        return;                              /* no line moved: where they were */
-    k->igen = st->icache.fills;
-    for (uint32_t j = 0; j < k->nlines; j++) {
-        int i = cache_find(&st->icache, k->first_line + j);
-        if (i < 0) {
-            k->igen = UINT64_MAX;
-            break;
-        }
-        k->line_index[j] = (uint32_t)i;
-    }
+    if (!cache_unchanged(&st->icache, k->igen))   /* a line moved: find them again */
+        k->igen = cache_locate_lines(&st->icache, k->first_line, k->nlines, k->line_index);
+    cache_claim(&st->icache, index);
 }
 
 /* A block execution without dynamic events: its static schedule shifted to the entry
@@ -490,11 +320,7 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
         e += ic->hit_latency - 1;
         p->ctr[ZC_STALL_ICACHE] += ic->hit_latency - 1;
     }
-    if (st->icache_owner != index) {
-        for (; j < k->nlines; j++)
-            ic->lru[k->line_index[j]] = ++ic->stamp;
-        st->icache_owner = index;
-    }
+    cache_touch_lines(ic, index, k->line_index + j, k->nlines - j);
     p->fetch_line = k->first_line + k->nlines - 1;
     p->t = e + k->last_t;
     p->next_ex = e + k->cycles[o];
@@ -544,6 +370,8 @@ static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, const z
         uint64_t when = p->pending_entry + k->writes[w].ready + shift[k->writes[w].pos];
         p->ready[k->writes[w].reg] = when;
         p->ready_cause[k->writes[w].reg] = k->writes[w].cause;
+        p->sprf_ready[k->writes[w].reg] =
+            p->pending_entry + (int64_t)k->writes[w].sprf_ready + shift[k->writes[w].pos];
         if (when > p->max_ready) p->max_ready = when;
     }
     p->pending = 0;
@@ -631,30 +459,21 @@ void zs_reset(zs_state *st)
     memset(st->counters, 0, sizeof st->counters);
     memset(st->insn_counts, 0, sizeof st->insn_counts);
     memset(st->ready, 0, sizeof st->ready);
+    memset(st->sprf_ready, 0, sizeof st->sprf_ready);
     st->in_block = 0;
     st->tainted = 0;
     st->max_ready = 0;
     st->nblocks = 0;
-    st->icache_owner = 0;
     st->slots_ready = 0;
     st->decoded_lo = 1;
     st->decoded_hi = 0;
     st->last_fetch_line = UINT32_MAX;
     st->next_ex = tm->execute_stage - 1;     /* the first instruction is fetched in cycle 0 */
     if (!st->functional) st->counters[ZC_STALL_FILL] = tm->stages - 1;
-    for (int c = 0; c < OPC_COUNT; c++) {
-        int is_load = c == OPC_LOAD || c == OPC_LOAD_ZD;
-        st->tm_result[c] = tm->bypassing ? (is_load ? tm->memory_stages : 0)
-                                         : tm->stages - tm->decode_stage - 1;
-        st->tm_cause[c] = is_load ? ZC_STALL_LOAD_USE : c == OPC_MUL ? ZC_STALL_MUL
-                        : c == OPC_DIV ? ZC_STALL_DIV : ZC_STALL_RAW;
-    }
-    for (zs_cache *c = &st->icache; c; c = c == &st->icache ? &st->dcache : NULL) {
-        c->stamp = 0;
-        c->fills = 0;
-        memset(c->valid, 0, sizeof c->valid);
-        memset(c->dirty, 0, sizeof c->dirty);
-    }
+    forwarding_init(&st->fw, tm);
+    cache_reset(&st->icache);
+    cache_reset(&st->dcache);
+    pred_reset(&st->bp);
 }
 
 typedef int (*zs_loop)(zs_state *, uint8_t *, zs_slot *, uint64_t);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "isa_table.h"
+#include "predictor.h"
 
 /* Action and event counters. STALL_* (STALL_FILL is the pipeline fill) plus one cycle
  * per retired instruction sum to CYCLES. Per-instruction counts are kept apart
@@ -77,7 +78,8 @@ typedef struct {
     uint32_t sets, ways, line_shift, line_words, hit_latency, miss_penalty;
     /* state */
     uint64_t stamp, fills;                 /* fills: lines replaced so far */
-    uint32_t last;                         /* index of the line the last access used */
+    uint32_t owner;                        /* nonzero: the block whose hits were the last
+                                            * accesses (see cache.h) */
     uint32_t tag[ZS_CACHE_MAX_LINES];      /* line address (addr >> line_shift) */
     uint64_t lru[ZS_CACHE_MAX_LINES];      /* last-use stamp */
     uint8_t valid[ZS_CACHE_MAX_LINES], dirty[ZS_CACHE_MAX_LINES];
@@ -86,34 +88,48 @@ typedef struct {
 /* Timing parameters (set by Python from the config; see configs/embedded.toml). */
 typedef struct {
     uint32_t stages, decode_stage, execute_stage, memory_stages;
-    uint32_t bypassing, btfn;                 /* btfn 0: predict not taken */
+    uint32_t bypassing;
+    zs_predictor_config bp;
+    uint32_t mul_pipelined;                   /* 1: a mul may start every cycle */
     uint32_t skip_taken_penalty, skip_not_taken_penalty;
     uint32_t occupancy[OPC_COUNT];            /* cycles each class holds EX */
     uint32_t div_data_dependent;              /* divider: base + bits of |dividend| */
     uint32_t memory_latency;                  /* cycles to read or write one line */
 } zs_timing;
 
+/* See forwarding.h. */
+typedef struct {
+    uint32_t result[OPC_COUNT];   /* cycles after EX occupancy until a consumer may start EX */
+    uint8_t cause[OPC_COUNT];     /* stall counter charged for waiting on this class */
+    uint32_t writeback;           /* cycles after EX occupancy until WB */
+} zs_forwarding;
+
+/* How a block ended: its outcome (0 fall-through, 1 taken) + 2 * the redirect the
+ * branch predictor made of its final branch (enum zs_redirect; 0 for other ends). */
+#define ZS_ENDS (2 * ZS_REDIRECTS)
+
 /* A basic block's timing when it starts with every register ready, its fetch line
  * already in the I-cache and every data access hitting: what each execution adds,
- * per outcome of its final branch (0 fall-through, 1 taken). Executions that see any
- * other event replay the per-instruction model instead (zs_core.c). */
+ * per end. Executions that see any other event replay the per-instruction model
+ * instead (zs_core.c). */
 typedef struct {
-    uint64_t runs[2];                       /* executions on the static schedule */
+    uint64_t runs[ZS_ENDS];                 /* executions on the static schedule */
     uint64_t igen;                          /* I-cache generation after its last fetches */
-    uint32_t cycles[2];                     /* next_ex advance */
+    uint32_t cycles[ZS_ENDS];               /* next_ex advance */
     /* a run right after its own static run: next_ex advance when that updates neither
      * the I-cache's order (its lines are the most recent) nor max_ready (no ready time
      * later than its end), else 0; the I-cache stall of fetching its first line again */
-    uint32_t again[2], again_stall;
+    uint32_t again[ZS_ENDS], again_stall;
     uint32_t last_t;                        /* EX start of its last instruction (offset) */
-    uint32_t ctr[2][ZS_BLOCK_CTRS];         /* counter deltas */
+    uint32_t ctr[ZS_ENDS][ZS_BLOCK_CTRS];   /* counter deltas */
     uint32_t first_line, nlines;            /* the fetch lines it spans */
     uint32_t line_index[ZS_BLOCK_MAX_LINES];  /* where they sat in the I-cache at igen */
     uint32_t max_ready;                     /* latest register ready time (offset) */
     uint32_t no_waits;                      /* no operand waits: data-cache stalls add */
     uint32_t nwrites;
-    /* the registers it writes: ready time (offset), stall cause, last writer (position) */
-    struct { uint8_t reg, cause; uint16_t pos; uint32_t ready; } writes[33];
+    /* the registers it writes: ready time and SpRF ready time (offsets), stall cause,
+     * last writer (position) */
+    struct { uint8_t reg, cause; uint16_t pos; uint32_t ready; int32_t sprf_ready; } writes[33];
 } zs_block;
 
 typedef struct zs_state {
@@ -136,14 +152,14 @@ typedef struct zs_state {
     int32_t block_trigger_handler;
     /* timing state: earliest EX-start cycle of the next instruction, register readiness */
     zs_timing tm;
-    uint32_t tm_result[OPC_COUNT];   /* cycles after EX occupancy until a consumer may issue */
-    uint8_t tm_cause[OPC_COUNT];     /* stall counter charged for waiting on this class */
+    zs_forwarding fw;
     uint64_t next_ex, max_ready;     /* max_ready: no ready[] is later than this */
     uint64_t ready[33];
     uint8_t ready_cause[33];
+    uint64_t sprf_ready[33];         /* first cycle ID sees the register's SpRF bit */
     uint32_t last_fetch_line;
-    uint32_t icache_owner;           /* block whose fetches were the last I-cache accesses */
     zs_cache icache, dcache;
+    zs_predictor bp;
     /* fast timing loop: blocks (index 0 unused) and the data-cache stalls of the
      * running block, by position */
     uint32_t nblocks;

@@ -1,0 +1,86 @@
+/* The branch predictor: how the front end follows a conditional branch.
+ *
+ * Interface: pred_reset() at the start of a run, pred_branch() once per executed
+ * conditional branch, in program order, after its outcome is known (it predicts, then
+ * learns). The pipeline charges the redirect it returns; neither run loop knows which
+ * predictor it has. The state is in zs_state (microarchitectural), the parameters in
+ * zs_timing (set by Python from [pipeline]).
+ *
+ * Predictors (config `branch_predictor`):
+ *   not_taken  static: fetch falls through;
+ *   btfn       static: backward taken (redirected in ID, where the target is known),
+ *              forward not taken;
+ *   bimodal    2-bit saturating counters indexed by pc (Smith 1981), and a BTB;
+ *   gshare     2-bit counters indexed by pc XOR global history (McFarling 1993), same BTB.
+ * The BTB is direct-mapped and tagged by pc; it holds the branches last seen taken (a
+ * direct branch's target is static, so the tag is all it needs). A branch predicted
+ * taken whose pc hits in the BTB is redirected in IF: fetch goes to the target next
+ * cycle, no slot lost. Predicted taken without a BTB hit, the target is known in ID (as
+ * BTFN's taken path): decode_stage - 1 slots lost. A wrong direction costs the
+ * mispredict penalty (execute_stage - 1). */
+#ifndef ZSKIP_PREDICTOR_H
+#define ZSKIP_PREDICTOR_H
+
+#include <stdint.h>
+#include <string.h>
+
+enum zs_predictor_kind { ZS_PRED_NOT_TAKEN, ZS_PRED_BTFN, ZS_PRED_BIMODAL, ZS_PRED_GSHARE };
+
+/* What following a branch cost the front end. */
+enum zs_redirect {
+    ZS_FOLLOWED = 0,         /* fetch was on the right path (fall-through, or a BTB hit) */
+    ZS_DECODE_REDIRECT = 1,  /* predicted taken, redirected in ID */
+    ZS_MISPREDICTED = 2,     /* wrong direction, redirected in EX */
+    ZS_REDIRECTS = 3
+};
+
+#define ZS_PRED_MAX 65536    /* counters */
+#define ZS_BTB_MAX 4096
+
+typedef struct {
+    uint32_t history;                  /* gshare: the last outcomes, newest in bit 0 */
+    uint8_t counter[ZS_PRED_MAX];      /* 0, 1: predict not taken; 2, 3: taken */
+    uint32_t btb[ZS_BTB_MAX];          /* pc of the branch held; never a pc when empty */
+} zs_predictor;
+
+/* Parameters (entries and btb_entries powers of two, checked by Python). */
+typedef struct {
+    uint32_t kind;                     /* enum zs_predictor_kind */
+    uint32_t entries, history_bits, btb_entries;
+} zs_predictor_config;
+
+static inline void pred_reset(zs_predictor *bp)
+{
+    bp->history = 0;
+    memset(bp->counter, 1, sizeof bp->counter);          /* weakly not taken */
+    memset(bp->btb, 0xff, sizeof bp->btb);               /* pc 0xffffffff is misaligned */
+}
+
+/* The branch at pc (offset imm) went `taken`: what following it cost (enum zs_redirect);
+ * the predictor learns the outcome. */
+static inline int pred_branch(zs_predictor *bp, const zs_predictor_config *cf, uint32_t pc,
+                              int32_t imm, int taken)
+{
+    uint32_t kind = cf->kind;
+    if (kind == ZS_PRED_NOT_TAKEN)
+        return taken ? ZS_MISPREDICTED : ZS_FOLLOWED;
+    if (kind == ZS_PRED_BTFN)
+        return taken != (imm < 0) ? ZS_MISPREDICTED : taken ? ZS_DECODE_REDIRECT : ZS_FOLLOWED;
+    uint32_t i = pc >> 2;
+    if (kind == ZS_PRED_GSHARE) i ^= bp->history;
+    uint8_t *c = &bp->counter[i & (cf->entries - 1)];
+    uint32_t *btb = &bp->btb[(pc >> 2) & (cf->btb_entries - 1)];
+    int predicted = *c >= 2;
+    int redirect = taken != predicted ? ZS_MISPREDICTED
+                 : !taken || *btb == pc ? ZS_FOLLOWED : ZS_DECODE_REDIRECT;
+    if (taken) {
+        if (*c < 3) (*c)++;
+        *btb = pc;
+    } else if (*c > 0) {
+        (*c)--;
+    }
+    bp->history = ((bp->history << 1) | (uint32_t)taken) & ((1u << cf->history_bits) - 1);
+    return redirect;
+}
+
+#endif
