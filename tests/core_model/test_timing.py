@@ -89,6 +89,63 @@ def test_static_predictors(predictor: str, mispredicts: int, stalls: dict, cycle
     assert stats.cycles == cycles
 
 
+# Two branches per pass, 5 passes: A (beqz zero, always taken, to the next word) and
+# B (the loop's bnez: taken 4 times, then not). 1 + 5 * 3 + 2 = 18 insns, one code line.
+TWO_BRANCHES = "    li t0, 5\n1:  beqz zero, 2f\n2:  addi t0, t0, -1\n    bnez t0, 1b\n"
+
+
+@pytest.mark.parametrize("btb_entries, taken_branch", [
+    # 16 entries: A (0x10004) and B (0x1000c) sit in BTB entries 1 and 3. Counters
+    # start weakly not taken: A1 and B1 mispredict (counters -> 2, both enter the
+    # BTB), A2..A5 and B2..B4 are predicted taken and hit the BTB: redirected in IF at
+    # no cost; B5 falls through against a prediction of taken: 3 x 2 cycles.
+    (16, 0),
+    # 1 entry: A and B evict each other, so the 7 predicted-taken branches (A2..A5,
+    # B2..B4) find the other's pc there: redirected in ID, 1 cycle each.
+    (1, 7),
+])
+def test_bimodal_warms_up_and_its_btb_redirects_in_fetch(btb_entries, taken_branch) -> None:
+    stats, _ = run(TWO_BRANCHES, overrides={"pipeline": {"branch_predictor": "bimodal",
+                                                         "btb_entries": btb_entries}})
+    assert stats.instructions == 18
+    assert (stats.branches_taken, stats.mispredictions) == (9, 3)
+    assert nonzero_stalls(stats) == {"branch_mispredict": 6, "icache": MISS, "fill": FILL,
+                                     **({"taken_branch": taken_branch} if taken_branch else {})}
+    assert stats.cycles == 18 + FILL + MISS + 6 + taken_branch
+
+
+# 16 passes; C (beqz t1) alternates: not taken in odd passes, taken in even ones; D
+# (the loop's bnez) is taken 15 times, then not. 2 + 16 * 4 + 8 (the addi C skips in
+# odd passes only) + 2 = 76 insns; li a7 / ecall sit in the second code line.
+ALTERNATING = ("    li t0, 16\n    li t1, 0\n1:  xori t1, t1, 1\n    beqz t1, 2f\n"
+               "    addi a0, a0, 1\n2:  addi t0, t0, -1\n    bnez t0, 1b\n")
+
+
+@pytest.mark.parametrize("predictor, mispredicts", [
+    # bimodal: C's counter (index 3) swings between 0 and 1 and never predicts taken:
+    # its 8 taken passes mispredict; D mispredicts in pass 1 (counter 1) and pass 16.
+    ("bimodal", 8 + 2),
+    # gshare, 2 history bits (newest outcome in bit 0), index = (pc >> 2) ^ history in
+    # 256 entries: C at index 3 ^ h, D at 6 ^ h. Pass 1: C (h=0, idx 3) predicted not
+    # taken, right; D (h=0, idx 6) mispredicts. Pass 2: C (h=01, idx 2) mispredicts, D
+    # (h=11, idx 5) mispredicts. Pass 3: C (h=11, idx 0) right; D (h=10, idx 4)
+    # mispredicts. From then on C sees h=11 before its not-taken passes (idx 0, counter
+    # 0) and h=01 before its taken ones (idx 2, counter >= 2), D sees h=10 (idx 4) and
+    # h=11 (idx 5), both counters >= 2: all right (BTB hits) until D falls through in
+    # pass 16 (idx 5, counter 3).
+    ("gshare", 5),
+])
+def test_gshare_learns_an_alternating_branch_bimodal_does_not(predictor, mispredicts) -> None:
+    stats, _ = run(ALTERNATING, overrides={"pipeline": {"branch_predictor": predictor,
+                                                        "predictor_entries": 256,
+                                                        "history_bits": 2}})
+    assert stats.instructions == 76
+    assert (stats.branches_taken, stats.mispredictions) == (8 + 15, mispredicts)
+    assert nonzero_stalls(stats) == {"branch_mispredict": 2 * mispredicts,
+                                     "icache": 2 * MISS, "fill": FILL}
+    assert stats.cycles == 76 + FILL + 2 * MISS + 2 * mispredicts
+
+
 def test_jal_and_jalr_redirects() -> None:
     # jal (redirect from ID: 1), ret = jalr (from EX: 2), li, ecall: 4 insns, one line.
     body = "    jal ra, f\n" + EXIT + "f:  ret\n"
