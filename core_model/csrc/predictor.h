@@ -56,18 +56,12 @@ static inline void pred_reset(zs_predictor *bp)
     memset(bp->btb, 0xff, sizeof bp->btb);               /* pc 0xffffffff is misaligned */
 }
 
-/* The branch at pc (offset imm) went `taken`: what following it cost (enum zs_redirect);
- * the predictor learns the outcome. */
-static inline int pred_branch(zs_predictor *bp, const zs_predictor_config *cf, uint32_t pc,
-                              int32_t imm, int taken)
+/* bimodal and gshare */
+static inline int pred_dynamic(zs_predictor *bp, const zs_predictor_config *cf,
+                                                  uint32_t pc, int taken)
 {
-    uint32_t kind = cf->kind;
-    if (kind == ZS_PRED_NOT_TAKEN)
-        return taken ? ZS_MISPREDICTED : ZS_FOLLOWED;
-    if (kind == ZS_PRED_BTFN)
-        return taken != (imm < 0) ? ZS_MISPREDICTED : taken ? ZS_DECODE_REDIRECT : ZS_FOLLOWED;
     uint32_t i = pc >> 2;
-    if (kind == ZS_PRED_GSHARE) i ^= bp->history;
+    if (cf->kind == ZS_PRED_GSHARE) i ^= bp->history;
     uint8_t *c = &bp->counter[i & (cf->entries - 1)];
     uint32_t *btb = &bp->btb[(pc >> 2) & (cf->btb_entries - 1)];
     int predicted = *c >= 2;
@@ -81,6 +75,28 @@ static inline int pred_branch(zs_predictor *bp, const zs_predictor_config *cf, u
     }
     bp->history = ((bp->history << 1) | (uint32_t)taken) & ((1u << cf->history_bits) - 1);
     return redirect;
+}
+
+/* A static predictor: its verdict on a branch depends on the branch and its outcome
+ * alone (no state). */
+static inline int pred_is_static(const zs_predictor_config *cf)
+{
+    return cf->kind == ZS_PRED_NOT_TAKEN || cf->kind == ZS_PRED_BTFN;
+}
+
+static inline int pred_static(const zs_predictor_config *cf, int32_t imm, int taken)
+{
+    if (cf->kind == ZS_PRED_NOT_TAKEN)
+        return taken ? ZS_MISPREDICTED : ZS_FOLLOWED;
+    return taken != (imm < 0) ? ZS_MISPREDICTED : taken ? ZS_DECODE_REDIRECT : ZS_FOLLOWED;
+}
+
+/* The branch at pc (offset imm) went `taken`: what following it cost (enum zs_redirect);
+ * the predictor learns the outcome. */
+static inline int pred_branch(zs_predictor *bp, const zs_predictor_config *cf, uint32_t pc,
+                              int32_t imm, int taken)
+{
+    return pred_is_static(cf) ? pred_static(cf, imm, taken) : pred_dynamic(bp, cf, pc, taken);
 }
 
 #endif

@@ -11,7 +11,10 @@
  *             the instruction limit near, a block without a static schedule).
  *             0: the per-instruction loop, the exact reference: every instruction is
  *             timed through ISSUE; it returns ZS_SWITCH where the block loop can go on.
- * The template undefines these four at its end.
+ * and optionally
+ *   PREDICTING 1 (block loop with timing): ask the branch predictor at every branch
+ *             (a dynamic one); else the block records the outcome alone (end_code()).
+ * The template undefines these at its end.
  *
  * Threaded dispatch: each predecoded slot holds its handler (as an offset from L_DECODE);
  * every handler ends with its own copy of the dispatch. Timing observes each
@@ -19,6 +22,10 @@
  * macros the bodies call. The block loop times a block at its end: after the body of
  * a branch or jump (whose outcome selects the schedule), before the body of any other
  * end (skip-branch, CSR read, system, SASA write), whose effects may read the time. */
+
+#ifndef PREDICTING
+#define PREDICTING 0
+#endif
 
 static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_insns)
 {
@@ -191,11 +198,12 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         ns = (zs_slot *)((char *)s + s->target); \
     } while (0)
 #if TIMING && BLOCKS
-/* the block's end (outcome, the predictor's verdict) selects the static schedule */
+/* the block's end (the outcome; with PREDICTING the predictor's verdict too) selects
+ * the static schedule */
 #define BRANCH(cond) do { \
         int taken_ = (cond); \
         if (taken_) GO_STATIC(); \
-        end = pipe_predict(st, PC, IMM, taken_); \
+        end = PREDICTING ? pipe_predict(st, PC, IMM, taken_) : taken_; \
     } while (0)
 #define JUMP()        do { GO_STATIC(); end = 1; } while (0)
 #define JALR_COST()   (end = 1)
@@ -678,3 +686,4 @@ out:
 #undef TIMING
 #undef VERIFY
 #undef BLOCKS
+#undef PREDICTING

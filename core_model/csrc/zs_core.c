@@ -220,6 +220,16 @@ static inline void pipe_settle(zs_state *st, zs_pipe *p)
     p->pending = 0;
 }
 
+/* How a block ended, as pipe_slot() takes it (see ZS_ENDS), from how the block loop
+ * recorded it: under a static predictor the outcome alone (the predictor's verdict
+ * follows from it and the branch), so that loop never asks the predictor. */
+static inline int end_code(const zs_state *st, const zs_slot *last, int end)
+{
+    if (end < 0 || end >= 2 || last->opc != OPC_BRANCH || !pred_is_static(&st->tm.bp))
+        return end;
+    return end + 2 * pred_static(&st->tm.bp, last->imm, end);
+}
+
 /* The static schedule of the block entered at slot b (pc): the per-instruction model
  * run once on an idle pipeline (every register ready, fetch already on b's line, every
  * access hitting), for each outcome of its end (only a branch's differs). NO_BLOCK when
@@ -246,7 +256,7 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
     for (uint32_t i = 0; i < len; i++)
         if (writes_rd[b[i].id]) pos[b[i].rd] = (uint16_t)i;
     k->no_waits = 1;
-    for (int e = 0; e < ZS_ENDS; e++) {
+    for (int e = 0; e < ZS_ENDS; e++) {              /* (2 used under a static predictor) */
         uint64_t ctr[ZS_NUM_COUNTERS] = {0};
         memset(ready, 0, sizeof ready);
         memset(cause, 0, sizeof cause);
@@ -255,7 +265,7 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
                       .ctr = ctr };
         for (uint32_t i = 0; i < len; i++)
             pipe_slot(st, &p, b + i, pc + 4 * i, st->dcache.hit_latency - 1,
-                      i == len - 1 ? e : END_NONE);
+                      i == len - 1 ? end_code(st, end, e) : END_NONE);
         k->cycles[e] = (uint32_t)(p.next_ex - entry);
         if (p.waits) k->no_waits = 0;
         k->last_t = (uint32_t)(p.t - entry);
@@ -294,7 +304,8 @@ static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot
     zs_block *k = &st->blocks[index];
     pipe_settle(st, p);
     for (uint32_t i = 0; i < n; i++)
-        pipe_slot(st, p, b + i, pc + 4 * i, st->dstall[i], i == n - 1 ? end : END_NONE);
+        pipe_slot(st, p, b + i, pc + 4 * i, st->dstall[i],
+                  i == n - 1 ? end_code(st, b + i, end) : END_NONE);
     if (end == END_ABORTED || end == END_NONE) return;
     if (!cache_unchanged(&st->icache, k->igen))   /* a line moved: find them again */
         k->igen = cache_locate_lines(&st->icache, k->first_line, k->nlines, k->line_index);
@@ -434,6 +445,13 @@ static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
 #define BLOCKS 1
 #include "run_loop.h"
 
+#define RUN_NAME run_timing_blocks_predicting
+#define TIMING 1
+#define VERIFY 0
+#define BLOCKS 1
+#define PREDICTING 1
+#include "run_loop.h"
+
 #define RUN_NAME run_functional_verify
 #define TIMING 0
 #define VERIFY 1
@@ -485,7 +503,8 @@ int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns)
 {
     zs_loop step = st->functional ? (st->verify ? run_functional_verify : run_functional)
                                   : (st->verify ? run_timing_verify : run_timing);
-    zs_loop blocks = st->functional ? run_functional_blocks : run_timing_blocks;
+    zs_loop blocks = st->functional ? run_functional_blocks
+                   : pred_is_static(&st->tm.bp) ? run_timing_blocks : run_timing_blocks_predicting;
     int use_blocks = !st->verify && !st->per_instruction;
     int status;
     st->instret0 = st->counters[ZC_INSTRET];

@@ -105,7 +105,8 @@ typedef struct {
 } zs_forwarding;
 
 /* How a block ended: its outcome (0 fall-through, 1 taken) + 2 * the redirect the
- * branch predictor made of its final branch (enum zs_redirect; 0 for other ends). */
+ * branch predictor made of its final branch (enum zs_redirect; 0 for other ends).
+ * Under a static predictor the block loop keeps the outcome alone (end_code()). */
 #define ZS_ENDS (2 * ZS_REDIRECTS)
 
 /* A basic block's timing when it starts with every register ready, its fetch line
