@@ -68,6 +68,7 @@ typedef struct {
     uint32_t out_fd, out_addr, out_len;
     uint32_t unsafe_kind, block_start, block_end;
     uint32_t sasa_entries, sasa_valid;
+    uint32_t xzs;
     zs_timing tm;
     zs_cache icache, dcache;
     uint64_t tainted;

@@ -108,6 +108,7 @@ class CoreConfig:
     max_insns: int
     energy_table: str
     sasa_entries: int
+    xzs: bool                    # the core has the Xzs hardware (else Xzs words are illegal)
     pipeline: PipelineConfig
     latency: dict[str, int]      # cycles each op class holds EX (its occupancy)
     icache: CacheConfig
@@ -181,6 +182,7 @@ def config_from_dict(data: dict[str, Any], where: str) -> CoreConfig:
         raise ConfigError(f"{where}: max_insns must be >= 1")
     if not 1 <= data["sasa_entries"] <= 256:
         raise ConfigError(f"{where}: sasa_entries must be in 1..256")
+    _check_value(f"{where}: xzs", data["xzs"], bool)
     _keys(f"{where}: latency", data["latency"], set(OP_CLASSES))
     for key, value in data["latency"].items():
         _check_value(f"{where}: latency.{key}", value, int)
@@ -188,7 +190,7 @@ def config_from_dict(data: dict[str, Any], where: str) -> CoreConfig:
             raise ConfigError(f"{where}: latency.{key} must be >= 1")
     return CoreConfig(
         name=data["name"], description=data["description"], max_insns=data["max_insns"],
-        energy_table=data["energy_table"], sasa_entries=data["sasa_entries"],
+        energy_table=data["energy_table"], sasa_entries=data["sasa_entries"], xzs=data["xzs"],
         pipeline=_section(PipelineConfig, data["pipeline"], f"{where}: pipeline"),
         latency=dict(data["latency"]),
         icache=_section(CacheConfig, data["icache"], f"{where}: icache"),

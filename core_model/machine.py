@@ -81,7 +81,7 @@ class Machine:
         st.mem_base, st.mem_size = self.mem_base, self.memory.size
         st.functional, st.verify = int(self.functional), int(self.verify_skips)
         st.per_instruction = int(self.per_instruction)
-        st.sasa_entries = cfg.sasa_entries
+        st.sasa_entries, st.xzs = cfg.sasa_entries, int(cfg.xzs)
         p, tm = cfg.pipeline, st.tm
         tm.stages, tm.decode_stage, tm.execute_stage = p.stages, p.decode_stage, p.execute_stage
         tm.memory_stages, tm.bypassing = p.memory_stages, int(p.bypassing)

@@ -22,8 +22,7 @@ typedef struct {
     uint32_t pending;
     uint64_t pending_entry;
     uint64_t *ready;
-    uint8_t *ready_cause;
-    uint64_t *sprf_ready;
+    uint8_t *ready_opc;      /* op class of each register's last writer */
     uint64_t *ctr;
 } zs_pipe;
 
@@ -50,12 +49,12 @@ static inline void pipe_fetch(zs_state *st, zs_pipe *p, uint32_t pc)
 }
 
 /* ID: wait for a source register, charged to the producer's cause. */
-static inline void pipe_hazard(zs_pipe *p, uint32_t r)
+static inline void pipe_hazard(const zs_state *st, zs_pipe *p, uint32_t r)
 {
     uint64_t ready = p->ready[r];
     if (ready > p->t) {
         p->waits += (uint32_t)(ready - p->t);
-        p->ctr[p->ready_cause[r]] += ready - p->t;
+        p->ctr[st->fw.cause[p->ready_opc[r]]] += ready - p->t;
         p->t = ready;
     }
 }
@@ -66,11 +65,20 @@ static inline uint64_t pipe_decode_cycle(const zs_state *st, const zs_pipe *p)
     return p->t - (st->tm.execute_stage - st->tm.decode_stage);
 }
 
+/* Does decode see the SpRF bit of r in `cycle`? A zero-detect load sets it at WB,
+ * bypassing or not (its ready time less the forwarding delay plus the cycles to WB;
+ * a data-cache stall delays both alike). Any other write clears it in ID (the decoder
+ * sees that rd is written by an instruction that is not a zero-detect load), so every
+ * later decode sees the clear. */
+static inline int pipe_sprf_known(const zs_state *st, const zs_pipe *p, uint32_t r,
+                                  uint64_t cycle)
+{
+    return p->ready_opc[r] != OPC_LOAD_ZD ||
+           p->ready[r] + st->fw.writeback <= cycle + st->fw.result[OPC_LOAD_ZD];
+}
+
 /* EX: the op class's latency; a pipelined multiplier holds EX one cycle of it, every
- * other unit all of it. The result reaches consumers as forwarding says. The SpRF
- * bit of rd: a zero-detect load sets it at WB; any other write clears it in ID (the
- * decoder sees that rd is written by an instruction that is not a zero-detect load),
- * so every later decode sees the clear. */
+ * other unit all of it. The result reaches consumers as forwarding says. */
 static inline void pipe_execute(zs_state *st, zs_pipe *p, uint32_t opc, int wrd, uint32_t rd,
                                 uint32_t dividend)
 {
@@ -81,19 +89,16 @@ static inline void pipe_execute(zs_state *st, zs_pipe *p, uint32_t opc, int wrd,
     if (occ > 1) p->ctr[st->fw.cause[opc]] += occ - 1;
     if (wrd) {
         pipe_set_ready(p, rd, p->t + lat + st->fw.result[opc]);
-        p->ready_cause[rd] = st->fw.cause[opc];
-        p->sprf_ready[rd] = opc == OPC_LOAD_ZD ? p->t + lat + st->fw.writeback
-                                               : pipe_decode_cycle(st, p);
+        p->ready_opc[rd] = (uint8_t)opc;
     }
 }
 
-/* MEM: a data-cache stall holds EX and delays a load's result (and WB). */
+/* MEM: a data-cache stall holds EX and delays a load's result. */
 static inline void pipe_dcache(zs_pipe *p, uint32_t stall, uint32_t opc, uint32_t rd)
 {
     if (stall) {
         p->next_ex += stall;
         if (opc != OPC_STORE) pipe_set_ready(p, rd, p->ready[rd] + stall);
-        if (opc == OPC_LOAD_ZD) p->sprf_ready[rd] += stall;
         p->ctr[ZC_STALL_DCACHE] += stall;
     }
 }
@@ -111,9 +116,9 @@ static inline void pipe_issue(zs_state *st, zs_pipe *p, uint32_t pc, uint32_t op
                               int r2, int rdr, int wrd, const zs_slot *s, uint32_t dividend)
 {
     pipe_fetch(st, p, pc);
-    if (r1) pipe_hazard(p, s->rs1);
-    if (r2) pipe_hazard(p, s->rs2);
-    if (rdr) pipe_hazard(p, s->rd);
+    if (r1) pipe_hazard(st, p, s->rs1);
+    if (r2) pipe_hazard(st, p, s->rs2);
+    if (rdr) pipe_hazard(st, p, s->rd);
     pipe_execute(st, p, opc, wrd, s->rd, dividend);
 }
 

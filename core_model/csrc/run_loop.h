@@ -62,8 +62,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     const zs_timing *const tm = &st->tm;
     zs_pipe pipe = { .next_ex = st->next_ex, .max_ready = st->max_ready,
                      .fetch_line = st->last_fetch_line, .real_icache = 1,
-                     .ready = st->ready, .ready_cause = st->ready_cause,
-                     .sprf_ready = st->sprf_ready, .ctr = st->counters };
+                     .ready = st->ready, .ready_opc = st->ready_opc,
+                     .ctr = st->counters };
 #endif
 #if BLOCKS && TIMING
 /* The block loop touches the pipeline only where a block ends: it lives in memory (p_
@@ -231,7 +231,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * in timing mode a bit is known when its producer's result is ready at the decision
  * cycle decide_, otherwise the core falls through. */
 #if TIMING
-#define KNOWN(r)   (ideal_ || pipe.sprf_ready[r] <= decide_)
+#define KNOWN(r)   (ideal_ || pipe_sprf_known(st, &pipe, (r), decide_))
 #else
 #define KNOWN(r)   1
 #endif
@@ -470,7 +470,7 @@ L_DECODE: {
         if (!s->h[!BLOCKS]) {        /* not decoded by the other loop either */
             uint32_t word;
             int id = idx == size / 4 ? -1 : (memcpy(&word, mem + idx * 4, 4),
-                                             decode_slot(s, word));
+                                             decode_slot(s, word, st->xzs));
             if (id < 0) {
                 s->id = idx == size / 4 ? ZS_ID_FETCH_END : ZS_ID_ILLEGAL;
             } else {

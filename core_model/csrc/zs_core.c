@@ -103,8 +103,13 @@ static uint32_t csr_value(uint32_t csr, uint64_t cycle, uint64_t instret)
     }
 }
 
-/* Fill a slot from its word (MATCH/MASK from the table); -1 if no row matches. */
-static int decode_slot(zs_slot *s, uint32_t word)
+/* The op classes of the Xzs rows (isa/opcodes/xzs): a core without the extension's
+ * hardware decodes them as illegal. */
+#define ZS_XZS_CLASS(OPC) ((OPC) == OPC_LOAD_ZD || (OPC) == OPC_SKIP || (OPC) == OPC_SASA)
+
+/* Fill a slot from its word (MATCH/MASK from the table); -1 if no row matches (or an
+ * Xzs row does on a core without xzs). */
+static int decode_slot(zs_slot *s, uint32_t word, int xzs)
 {
     int id = -1;
 #define ZS_DECODE(ID, NAME, MATCH, MASK, OPC, R1, R2, RDR, WRD, IMMF) \
@@ -115,7 +120,8 @@ static int decode_slot(zs_slot *s, uint32_t word)
     } else
     ZS_INSN_LIST(ZS_DECODE) {}
 #undef ZS_DECODE
-    if (id < 0 || (s->opc == OPC_CSR && !csr_read_only(id, word)))
+    if (id < 0 || (s->opc == OPC_CSR && !csr_read_only(id, word)) ||
+        (!xzs && ZS_XZS_CLASS(s->opc)))
         return -1;
     s->id = (uint16_t)id;
     s->rs1 = (uint8_t)FIELD_RS1(word);
@@ -214,8 +220,7 @@ static inline void pipe_settle(zs_state *st, zs_pipe *p)
     const zs_block *k = &st->blocks[p->pending];
     for (uint32_t w = 0; w < k->nwrites; w++) {
         p->ready[k->writes[w].reg] = p->pending_entry + k->writes[w].ready;
-        p->ready_cause[k->writes[w].reg] = k->writes[w].cause;
-        p->sprf_ready[k->writes[w].reg] = p->pending_entry + (int64_t)k->writes[w].sprf_ready;
+        p->ready_opc[k->writes[w].reg] = k->writes[w].opc;
     }
     p->pending = 0;
 }
@@ -250,8 +255,8 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
     zs_block *k = &st->blocks[index];
     memset(k, 0, sizeof *k);
     const uint64_t entry = 1ull << 32;       /* after every ready time of an idle pipeline */
-    uint64_t ready[33], sprf_ready[33];
-    uint8_t cause[33];
+    uint64_t ready[33];
+    uint8_t opc[33];
     uint16_t pos[33] = {0};
     for (uint32_t i = 0; i < len; i++)
         if (writes_rd[b[i].id]) pos[b[i].rd] = (uint16_t)i;
@@ -259,10 +264,9 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
     for (int e = 0; e < ZS_ENDS; e++) {              /* (2 used under a static predictor) */
         uint64_t ctr[ZS_NUM_COUNTERS] = {0};
         memset(ready, 0, sizeof ready);
-        memset(cause, 0, sizeof cause);
+        memset(opc, 0, sizeof opc);
         zs_pipe p = { .next_ex = entry, .fetch_line = first_line, .real_icache = 0,
-                      .ready = ready, .ready_cause = cause, .sprf_ready = sprf_ready,
-                      .ctr = ctr };
+                      .ready = ready, .ready_opc = opc, .ctr = ctr };
         for (uint32_t i = 0; i < len; i++)
             pipe_slot(st, &p, b + i, pc + 4 * i, st->dcache.hit_latency - 1,
                       i == len - 1 ? end_code(st, end, e) : END_NONE);
@@ -276,9 +280,8 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
         if (!ready[r]) continue;
         uint32_t when = (uint32_t)(ready[r] - entry);
         k->writes[k->nwrites].reg = (uint8_t)r;
-        k->writes[k->nwrites].cause = cause[r];
+        k->writes[k->nwrites].opc = opc[r];
         k->writes[k->nwrites].ready = when;
-        k->writes[k->nwrites].sprf_ready = (int32_t)(int64_t)(sprf_ready[r] - entry);
         k->writes[k->nwrites].pos = pos[r];
         k->nwrites++;
         if (when > k->max_ready) k->max_ready = when;
@@ -380,9 +383,7 @@ static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, const z
     for (uint32_t w = 0; w < k->nwrites; w++) {  /* its ready times, now (see pipe_settle) */
         uint64_t when = p->pending_entry + k->writes[w].ready + shift[k->writes[w].pos];
         p->ready[k->writes[w].reg] = when;
-        p->ready_cause[k->writes[w].reg] = k->writes[w].cause;
-        p->sprf_ready[k->writes[w].reg] =
-            p->pending_entry + (int64_t)k->writes[w].sprf_ready + shift[k->writes[w].pos];
+        p->ready_opc[k->writes[w].reg] = k->writes[w].opc;
         if (when > p->max_ready) p->max_ready = when;
     }
     p->pending = 0;
@@ -477,7 +478,7 @@ void zs_reset(zs_state *st)
     memset(st->counters, 0, sizeof st->counters);
     memset(st->insn_counts, 0, sizeof st->insn_counts);
     memset(st->ready, 0, sizeof st->ready);
-    memset(st->sprf_ready, 0, sizeof st->sprf_ready);
+    memset(st->ready_opc, 0, sizeof st->ready_opc);
     st->in_block = 0;
     st->tainted = 0;
     st->max_ready = 0;

@@ -128,9 +128,8 @@ typedef struct {
     uint32_t max_ready;                     /* latest register ready time (offset) */
     uint32_t no_waits;                      /* no operand waits: data-cache stalls add */
     uint32_t nwrites;
-    /* the registers it writes: ready time and SpRF ready time (offsets), stall cause,
-     * last writer (position) */
-    struct { uint8_t reg, cause; uint16_t pos; uint32_t ready; int32_t sprf_ready; } writes[33];
+    /* the registers it writes: ready time (offset), the writer's op class and position */
+    struct { uint8_t reg, opc; uint16_t pos; uint32_t ready; } writes[33];
 } zs_block;
 
 typedef struct zs_state {
@@ -147,6 +146,7 @@ typedef struct zs_state {
     uint32_t unsafe_kind, block_start, block_end;
     /* SASA table */
     uint32_t sasa_entries, sasa_valid;
+    uint32_t xzs;            /* 0: no Xzs hardware, its rows decode as illegal */
     zs_sasa_entry sasa[ZS_SASA_MAX];
     /* the block loop's handler for a slot that is a SASA trigger (as h[1]); set by the
      * block loop, so valid wherever a slot has an h[1] */
@@ -156,8 +156,7 @@ typedef struct zs_state {
     zs_forwarding fw;
     uint64_t next_ex, max_ready;     /* max_ready: no ready[] is later than this */
     uint64_t ready[33];
-    uint8_t ready_cause[33];
-    uint64_t sprf_ready[33];         /* first cycle ID sees the register's SpRF bit */
+    uint8_t ready_opc[33];           /* op class of the last writer */
     uint32_t last_fetch_line;
     zs_cache icache, dcache;
     zs_predictor bp;
