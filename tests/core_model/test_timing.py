@@ -165,6 +165,22 @@ def test_mul_latency() -> None:
     assert stats.cycles == 6 + FILL + MISS + 2 == 34
 
 
+@pytest.mark.parametrize("multiplier, mul_stalls", [
+    # iterative: each mul holds EX 3 cycles (2 extra each); add finds both products
+    ("iterative", 2 + 2),
+    # pipelined: mul t3 starts the cycle after mul t2; add starts next and waits for
+    # t2 (ready 3 cycles after its mul: 1 cycle) then t3 (one more): 2
+    ("pipelined", 2),
+])
+def test_multiplier_pipelined_or_iterative(multiplier: str, mul_stalls: int) -> None:
+    # li, li, mul, mul, add, li, ecall: 7 insns
+    body = "    li t0, 3\n    li t1, 4\n    mul t2, t0, t1\n    mul t3, t1, t1\n    add t4, t2, t3\n"
+    stats, m = run(body, overrides={"pipeline": {"multiplier": multiplier}})
+    assert m.x[29] == 28
+    assert nonzero_stalls(stats) == {"mul": mul_stalls, "icache": MISS, "fill": FILL}
+    assert stats.cycles == 7 + FILL + MISS + mul_stalls
+
+
 def test_div_fixed_and_data_dependent() -> None:
     body = "    li t0, 100\n    li t1, 7\n    div t2, t0, t1\n"
     # fixed 34-cycle divider: 33 extra cycles; 5 insns
@@ -244,6 +260,44 @@ def test_skip_lost_to_timing() -> None:
     # the ideal functional model always knows the SpRF
     stats, m = run(SKIP.format(off=0, nops="    nop\n"), functional=True)
     assert (stats.skips_taken, stats.skips_lost, m.x[10]) == (1, 0, 0)
+
+
+def test_sprf_known_at_write_back_without_bypassing() -> None:
+    # Without bypassing every RAW waits for WB: addi a1 (la) waits 2 for auipc, lw.zd 2
+    # for a1. The SpRF bit needs no bypass: lw.zd at T misses (22), writes back at
+    # T+1+1+22 = T+24, where its register value reaches a consumer only at T+25. With 2
+    # nops skz issues at T+25 and decides in ID at T+24: known, taken. Executed: la (2),
+    # lw.zd, 2 nops, skz, li, ecall = 8, in two code lines.
+    stats, m = run(SKIP.format(off=0, nops="    nop\n" * 2),
+                   overrides={"pipeline": {"bypassing": False}})
+    assert (stats.skips_taken, stats.skipped, stats.skips_lost, m.x[10]) == (1, 2, 0, 0)
+    assert nonzero_stalls(stats) == {"raw": 4, "skip": 1, "icache": 2 * MISS,
+                                     "dcache": MISS, "fill": FILL}
+    assert stats.cycles == 8 + FILL + 2 * MISS + MISS + 4 + 1
+    # one nop: skz decides at T+23, before WB: lost, bypassing or not
+    for bypassing in (True, False):
+        stats, _ = run(SKIP.format(off=0, nops="    nop\n"),
+                       overrides={"pipeline": {"bypassing": bypassing}})
+        assert (stats.skips_taken, stats.skips_lost) == (0, 1)
+
+
+CLEARED = ("    la a1, d\n    lw.zd t0, 0(a1)\n    nop\n    nop\n    nop\n"
+           "    addi t0, t0, 0\n    {skip} t0, 1f\n    addi a0, a0, 1\n1:\n")
+
+
+def test_sprf_clear_by_an_ordinary_write_is_known_in_decode() -> None:
+    # lw.zd sets SpRF[t0] (d[0] = 0, known after the 3 nops); addi t0 writes t0 (still
+    # 0) and clears the bit in its ID, so the skip-branch right after it sees the clear
+    # in its own ID a cycle later. Executed: la (2), lw.zd, 3 nops, addi, skip, li,
+    # ecall (+ the addi a0 when not skipped): 10 or 11 insns in two code lines.
+    # skz: the bit is clear, known: no skip, none lost, the block runs.
+    stats, m = run(CLEARED.format(skip="skz"))
+    assert (stats.skips_taken, stats.skips_lost, m.x[10]) == (0, 0, 1)
+    assert stats.cycles == 11 + FILL + 2 * MISS + MISS
+    # sknz: the clear bit is known: taken (1-cycle penalty), no skip lost
+    stats, m = run(CLEARED.format(skip="sknz"))
+    assert (stats.skips_taken, stats.skips_lost, m.x[10]) == (1, 0, 0)
+    assert stats.cycles == 10 + FILL + 2 * MISS + MISS + 1
 
 
 SASA = ("    la a1, d\n    la t1, trig\n    sasa.or t1, t0, t0, 2\n    lw.zd t0, 0(a1)\n"
