@@ -106,7 +106,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define BIT(r)       (1ull << (r))
 
 #define UPDATE_SLOW() do { \
-        slow = VERIFY || st->sasa_valid != 0 || sasa_after != NULL; \
+        slow = VERIFY || st->sasa_valid != 0 || sasa_after != NULL || st->sasa_pending; \
         limit = slow ? n : max_insns; \
     } while (0)
 
@@ -228,8 +228,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 /* ---- Xzs: SpRF as the decision stage sees it ---- */
 /* ideal_: evaluate as if every SpRF bit were known (what an unlimited core would do);
- * in timing mode a bit is known when its producer's result is ready at the decision
- * cycle decide_, otherwise the core falls through. */
+ * in timing mode a bit is known when decode sees it in the decision cycle decide_
+ * (pipe_sprf_known), otherwise the core falls through. */
 #if TIMING
 #define KNOWN(r)   (ideal_ || pipe_sprf_known(st, &pipe, (r), decide_))
 #else
@@ -275,7 +275,18 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         SKIP_PENALTY(got_ && ns != s + 1); \
     } while (0)
 
-#if BLOCKS
+#if TIMING && BLOCKS
+/* the write is pending (sasa_defer): the per-instruction loop goes on, it applies it */
+#define SASA_WRITE(is_and) do { \
+        sasa_defer(st, slots, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM, pipe.next_ex); \
+        SWITCH_TO(ns); \
+    } while (0)
+#elif TIMING
+#define SASA_WRITE(is_and) do { \
+        sasa_defer(st, slots, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM, pipe.next_ex); \
+        UPDATE_SLOW(); \
+    } while (0)
+#elif BLOCKS
 /* the lookups so far were under the old table (this write ends its block) */
 #define SASA_WRITE(is_and) do { \
         sasa_write(st, slots, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM); \
@@ -430,7 +441,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (bs && s - bs < 0xFFFF) bs->blen = (uint16_t)(s - bs + 1); \
     } while (0)
 #define BLOCK_LOOP_CAN_TAKE(slot) \
-        (!VERIFY && sasa_after == NULL && !st->per_instruction && (slot)->blen && \
+        (!VERIFY && sasa_after == NULL && !st->sasa_pending && !st->per_instruction && \
+         (slot)->blen && \
          (!TIMING || (slot)->blk != NO_BLOCK))
 #define END_AND_DISPATCH(OPC) do { \
         if (BLOCK_LOOP_CAN_TAKE(ns)) SWITCH_TO(ns); \
@@ -453,6 +465,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     limit = max_insns;
 #if TIMING
     int end = 0;             /* how the running block ends (ZS_ENDS) */
+    if (st->sasa_pending) SWITCH_TO(s);      /* the per-instruction loop applies it */
 #endif
     ns = s;
     ENTER_BLOCK();
@@ -539,6 +552,10 @@ slow_path:
             goto slow_path;
         }
     }
+#if TIMING
+    if (st->sasa_pending && FETCH_DECISION_CYCLE >= st->sasa_pending_at)
+        sasa_apply(st, slots);
+#endif
     if (st->sasa_valid) {
         zs_sasa_entry *e = &st->sasa[(PC >> 2) % st->sasa_entries];
         st->counters[ZC_SASA_LOOKUPS]++;

@@ -211,6 +211,28 @@ static void sasa_write(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t 
     e->is_and = (uint8_t)is_and;
 }
 
+/* The pending write takes effect. */
+static void sasa_apply(zs_state *st, zs_slot *slots)
+{
+    const zs_sasa_entry *e = &st->sasa_next;
+    if (!st->sasa_pending) return;
+    st->sasa_pending = 0;
+    sasa_write(st, slots, e->trigger, e->rs1, e->rs2, e->is_and, e->len);
+}
+
+/* Timing: a write takes effect when its sasa.* leaves EX, so it is seen by the fetches
+ * from that cycle (`at`) on, not by the execute_stage - 1 slots already fetched behind
+ * it. A pending older write takes effect first. */
+static void sasa_defer(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t rs1,
+                       uint32_t rs2, uint32_t is_and, uint32_t len, uint64_t at)
+{
+    sasa_apply(st, slots);
+    st->sasa_next = (zs_sasa_entry){ .trigger = trigger, .len = len, .rs1 = (uint8_t)rs1,
+                                     .rs2 = (uint8_t)rs2, .is_and = (uint8_t)is_and };
+    st->sasa_pending = 1;
+    st->sasa_pending_at = at;
+}
+
 /* ---- blocks with precomputed timing (the fast timing loop) ---- */
 
 /* Write the ready times of the pending static run. */
@@ -474,6 +496,7 @@ void zs_reset(zs_state *st)
     st->x[0] = st->x[32] = 0;
     st->exit_code = 0;
     st->sasa_valid = 0;
+    st->sasa_pending = 0;
     memset(st->sasa, 0, sizeof st->sasa);
     memset(st->counters, 0, sizeof st->counters);
     memset(st->insn_counts, 0, sizeof st->insn_counts);

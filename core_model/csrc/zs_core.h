@@ -148,6 +148,11 @@ typedef struct zs_state {
     uint32_t sasa_entries, sasa_valid;
     uint32_t xzs;            /* 0: no Xzs hardware, its rows decode as illegal */
     zs_sasa_entry sasa[ZS_SASA_MAX];
+    /* timing: a write not yet in effect (sasa_pending), and the first fetch cycle
+     * that sees it */
+    uint32_t sasa_pending;
+    zs_sasa_entry sasa_next;
+    uint64_t sasa_pending_at;
     /* the block loop's handler for a slot that is a SASA trigger (as h[1]); set by the
      * block loop, so valid wherever a slot has an h[1] */
     int32_t block_trigger_handler;

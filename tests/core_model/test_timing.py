@@ -308,16 +308,37 @@ def test_sasa_skip() -> None:
     # lw.zd at T (D-miss): bit known from T+24. The trigger issues at T+26 after 3 nops;
     # it is fetched two stages earlier, at T+24: condition known, the 2 addis are not
     # fetched, no penalty. Executed: la, la (4), sasa.or, lw.zd, 3 nops, trig, li,
-    # ecall = 12 in two code lines. Lookups: every fetch after the entry is written (7).
+    # ecall = 12 in two code lines. Lookups: every fetch once the entry is written,
+    # when sasa.or (EX at S) leaves EX: lw.zd (fetched at S - 1) is not looked up, the
+    # 3 nops, trig, li and ecall (fetched two cycles before their EX, from S + 1) are: 6.
     stats, m = run(SASA.format(nops="    nop\n" * 3))
     assert (stats.sasa_hits, stats.skipped, stats.skips_lost, m.x[10]) == (1, 2, 0, 0)
-    assert stats.actions["sasa_lookup"] == 7
+    assert stats.actions["sasa_lookup"] == 6
     assert nonzero_stalls(stats) == {"icache": 2 * MISS, "dcache": MISS, "fill": FILL}
     assert stats.cycles == 12 + FILL + 2 * MISS + MISS == 82
     # two nops: fetched at T+23, before the bit is known: lost, the block runs (13 insns)
     stats, m = run(SASA.format(nops="    nop\n" * 2))
     assert (stats.sasa_hits, stats.skips_lost, m.x[10]) == (0, 1, 2)
     assert stats.cycles == 13 + FILL + 2 * MISS + MISS
+
+
+# t0 is known zero (lw.zd of d[0], 3 nops) before sasa.or makes `trig` a trigger
+SASA_NEAR = ("    la a1, d\n    lw.zd t0, 0(a1)\n    nop\n    nop\n    nop\n    la t1, trig\n"
+             "    sasa.or t1, t0, t0, 2\n{nops}trig: nop\n    addi a0, a0, 1\n    addi a0, a0, 1\n")
+
+
+@pytest.mark.parametrize("nops, skipped", [(0, False), (1, False), (2, True)])
+def test_sasa_write_is_seen_by_fetches_after_its_ex(nops: int, skipped: bool) -> None:
+    # sasa.or in EX at S writes the table as it leaves EX: fetches from S + 1 on see it.
+    # The instructions behind it were fetched two cycles before their EX (S + 1, S + 2
+    # -> S - 1, S): trig right behind it or one later is fetched before the write and
+    # runs with the block; two later it is fetched at S + 1 and skips it.
+    stats, m = run(SASA_NEAR.format(nops="    nop\n" * nops))
+    assert (stats.sasa_hits, m.x[10]) == ((1, 0) if skipped else (0, 2))
+    assert stats.skips_lost == 0
+    # the ideal functional model sees every write at once
+    stats, m = run(SASA_NEAR.format(nops="    nop\n" * nops), functional=True)
+    assert (stats.sasa_hits, m.x[10]) == (1, 0)
 
 
 def test_bypassing_off() -> None:
