@@ -108,7 +108,7 @@ class CoreConfig:
     max_insns: int
     energy_table: str
     sasa_entries: int
-    xzs: bool                    # the core has the Xzs hardware (else Xzs words are illegal)
+    xzs: bool
     pipeline: PipelineConfig
     latency: dict[str, int]      # cycles each op class holds EX (its occupancy)
     icache: CacheConfig
@@ -190,7 +190,8 @@ def config_from_dict(data: dict[str, Any], where: str) -> CoreConfig:
             raise ConfigError(f"{where}: latency.{key} must be >= 1")
     return CoreConfig(
         name=data["name"], description=data["description"], max_insns=data["max_insns"],
-        energy_table=data["energy_table"], sasa_entries=data["sasa_entries"], xzs=data["xzs"],
+        energy_table=data["energy_table"], sasa_entries=data["sasa_entries"],
+        xzs=data["xzs"],
         pipeline=_section(PipelineConfig, data["pipeline"], f"{where}: pipeline"),
         latency=dict(data["latency"]),
         icache=_section(CacheConfig, data["icache"], f"{where}: icache"),

@@ -10,8 +10,9 @@
 #ifndef ZSKIP_CACHE_H
 #define ZSKIP_CACHE_H
 
-static inline void cache_reset(zs_cache *c)
+static inline void cache_reset(zs_cache *c, const zs_cache_config *geometry)
 {
+    c->geo = *geometry;
     c->stamp = 0;
     c->fills = 0;
     c->owner = 0;
@@ -25,26 +26,26 @@ static inline void cache_reset(zs_cache *c)
 static inline uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr,
                                     uint32_t addr, int write, int miss_ctr, int wb_ctr)
 {
-    uint32_t line = addr >> c->line_shift;
-    uint32_t first = (line & (c->sets - 1)) * c->ways;
+    uint32_t line = addr >> c->geo.line_shift;
+    uint32_t first = (line & (c->geo.sets - 1)) * c->geo.ways;
     uint32_t victim = first;
     c->stamp++;
     c->owner = 0;
-    for (uint32_t i = first; i < first + c->ways; i++) {
+    for (uint32_t i = first; i < first + c->geo.ways; i++) {
         if (c->valid[i] && c->tag[i] == line) {
             c->lru[i] = c->stamp;
             c->dirty[i] |= (uint8_t)write;
-            return c->hit_latency - 1;
+            return c->geo.hit_latency - 1;
         }
         if (!c->valid[i] ? c->valid[victim] : (c->valid[victim] && c->lru[i] < c->lru[victim]))
             victim = i;
     }
-    uint32_t stall = c->hit_latency - 1 + c->miss_penalty + memory_latency;
+    uint32_t stall = c->geo.hit_latency - 1 + c->geo.miss_penalty + memory_latency;
     ctr[miss_ctr]++;
-    ctr[ZC_MEM_READ_WORDS] += c->line_words;
+    ctr[ZC_MEM_READ_WORDS] += c->geo.line_words;
     if (c->valid[victim] && c->dirty[victim]) {
         ctr[wb_ctr]++;
-        ctr[ZC_MEM_WRITE_WORDS] += c->line_words;
+        ctr[ZC_MEM_WRITE_WORDS] += c->geo.line_words;
         stall += memory_latency;
     }
     c->tag[victim] = line;
@@ -73,10 +74,10 @@ static inline uint64_t cache_locate_lines(const zs_cache *c, uint32_t first, uin
                                           uint32_t *index)
 {
     for (uint32_t j = 0; j < n; j++) {
-        uint32_t set = ((first + j) & (c->sets - 1)) * c->ways, i;
-        for (i = set; i < set + c->ways; i++)
+        uint32_t set = ((first + j) & (c->geo.sets - 1)) * c->geo.ways, i;
+        for (i = set; i < set + c->geo.ways; i++)
             if (c->valid[i] && c->tag[i] == first + j) break;
-        if (i == set + c->ways) return UINT64_MAX;
+        if (i == set + c->geo.ways) return UINT64_MAX;
         index[j] = i;
     }
     return c->fills;

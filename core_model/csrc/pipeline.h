@@ -36,12 +36,12 @@ static inline void pipe_set_ready(zs_pipe *p, uint32_t r, uint64_t when)
 static inline void pipe_fetch(zs_state *st, zs_pipe *p, uint32_t pc)
 {
     p->t = p->next_ex;
-    uint32_t line = pc >> st->icache.line_shift;
+    uint32_t line = pc >> st->u.icache.geo.line_shift;
     if (__builtin_expect(line != p->fetch_line, 0)) {
         uint32_t stall = p->real_icache
-            ? cache_access(&st->icache, st->tm.memory_latency, p->ctr, pc, 0,
+            ? cache_access(&st->u.icache, st->cfg.tm.memory_latency, p->ctr, pc, 0,
                            ZC_ICACHE_MISSES, ZC_ICACHE_MISSES)
-            : st->icache.hit_latency - 1;
+            : st->u.icache.geo.hit_latency - 1;
         p->fetch_line = line;
         p->t += stall;
         p->ctr[ZC_STALL_ICACHE] += stall;
@@ -54,7 +54,7 @@ static inline void pipe_hazard(const zs_state *st, zs_pipe *p, uint32_t r)
     uint64_t ready = p->ready[r];
     if (ready > p->t) {
         p->waits += (uint32_t)(ready - p->t);
-        p->ctr[st->fw.cause[p->ready_opc[r]]] += ready - p->t;
+        p->ctr[st->u.fw.cause[p->ready_opc[r]]] += ready - p->t;
         p->t = ready;
     }
 }
@@ -62,7 +62,7 @@ static inline void pipe_hazard(const zs_state *st, zs_pipe *p, uint32_t r)
 /* The cycle the current instruction is in ID (after its waits). */
 static inline uint64_t pipe_decode_cycle(const zs_state *st, const zs_pipe *p)
 {
-    return p->t - (st->tm.execute_stage - st->tm.decode_stage);
+    return p->t - (st->cfg.tm.execute_stage - st->cfg.tm.decode_stage);
 }
 
 /* Does decode see the SpRF bit of r in `cycle`? A zero-detect load sets it at WB,
@@ -74,7 +74,7 @@ static inline int pipe_sprf_known(const zs_state *st, const zs_pipe *p, uint32_t
                                   uint64_t cycle)
 {
     return p->ready_opc[r] != OPC_LOAD_ZD ||
-           p->ready[r] + st->fw.writeback <= cycle + st->fw.result[OPC_LOAD_ZD];
+           p->ready[r] + st->u.fw.writeback <= cycle + st->u.fw.result[OPC_LOAD_ZD];
 }
 
 /* EX: the op class's latency; a pipelined multiplier holds EX one cycle of it, every
@@ -82,13 +82,13 @@ static inline int pipe_sprf_known(const zs_state *st, const zs_pipe *p, uint32_t
 static inline void pipe_execute(zs_state *st, zs_pipe *p, uint32_t opc, int wrd, uint32_t rd,
                                 uint32_t dividend)
 {
-    uint32_t lat = st->tm.occupancy[opc];
-    if (opc == OPC_DIV && st->tm.div_data_dependent) lat += div_bits(dividend);
-    uint32_t occ = opc == OPC_MUL && st->tm.mul_pipelined ? 1 : lat;
+    uint32_t lat = st->cfg.tm.occupancy[opc];
+    if (opc == OPC_DIV && st->cfg.tm.div_data_dependent) lat += div_bits(dividend);
+    uint32_t occ = opc == OPC_MUL && st->cfg.tm.mul_pipelined ? 1 : lat;
     p->next_ex = p->t + occ;
-    if (occ > 1) p->ctr[st->fw.cause[opc]] += occ - 1;
+    if (occ > 1) p->ctr[st->u.fw.cause[opc]] += occ - 1;
     if (wrd) {
-        pipe_set_ready(p, rd, p->t + lat + st->fw.result[opc]);
+        pipe_set_ready(p, rd, p->t + lat + st->u.fw.result[opc]);
         p->ready_opc[rd] = (uint8_t)opc;
     }
 }
@@ -129,21 +129,21 @@ static inline void pipe_end(zs_state *st, zs_pipe *p, const zs_slot *s, int end)
     if (s->opc == OPC_BRANCH) {
         if (end >> 1 == ZS_MISPREDICTED) {
             p->ctr[ZC_MISPREDICTIONS]++;
-            pipe_redirect(p, st->tm.execute_stage, ZC_STALL_BRANCH_MISPREDICT);
+            pipe_redirect(p, st->cfg.tm.execute_stage, ZC_STALL_BRANCH_MISPREDICT);
         } else if (end >> 1 == ZS_DECODE_REDIRECT) {
-            pipe_redirect(p, st->tm.decode_stage, ZC_STALL_TAKEN_BRANCH);
+            pipe_redirect(p, st->cfg.tm.decode_stage, ZC_STALL_TAKEN_BRANCH);
         }
     } else if (s->id == ZS_ID_JAL) {
-        pipe_redirect(p, st->tm.decode_stage, ZC_STALL_JUMP);
+        pipe_redirect(p, st->cfg.tm.decode_stage, ZC_STALL_JUMP);
     } else if (s->id == ZS_ID_JALR) {
-        pipe_redirect(p, st->tm.execute_stage, ZC_STALL_JUMP);
+        pipe_redirect(p, st->cfg.tm.execute_stage, ZC_STALL_JUMP);
     }
 }
 
 /* A conditional branch's end: its outcome and what the predictor made of it. */
 static inline int pipe_predict(zs_state *st, uint32_t pc, int32_t imm, int taken)
 {
-    return taken + 2 * pred_branch(&st->bp, &st->tm.bp, pc, imm, taken);
+    return taken + 2 * pred_branch(&st->u.bp, &st->cfg.tm.bp, pc, imm, taken);
 }
 
 /* Where a block ended early (END_NONE: not at its end; END_ABORTED: faulted; a branch

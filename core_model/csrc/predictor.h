@@ -3,8 +3,8 @@
  * Interface: pred_reset() at the start of a run, pred_branch() once per executed
  * conditional branch, in program order, after its outcome is known (it predicts, then
  * learns). The pipeline charges the redirect it returns; neither run loop knows which
- * predictor it has. The state is in zs_state (microarchitectural), the parameters in
- * zs_timing (set by Python from [pipeline]).
+ * predictor it has. The state is microarchitectural (zs_uarch), the parameters
+ * (zs_predictor_config, zs_core.h) configuration, set by Python from [pipeline].
  *
  * Predictors (config `branch_predictor`):
  *   not_taken  static: fetch falls through;
@@ -24,8 +24,6 @@
 #include <stdint.h>
 #include <string.h>
 
-enum zs_predictor_kind { ZS_PRED_NOT_TAKEN, ZS_PRED_BTFN, ZS_PRED_BIMODAL, ZS_PRED_GSHARE };
-
 /* What following a branch cost the front end. */
 enum zs_redirect {
     ZS_FOLLOWED = 0,         /* fetch was on the right path (fall-through, or a BTB hit) */
@@ -42,12 +40,6 @@ typedef struct {
     uint8_t counter[ZS_PRED_MAX];      /* 0, 1: predict not taken; 2, 3: taken */
     uint32_t btb[ZS_BTB_MAX];          /* pc of the branch held; never a pc when empty */
 } zs_predictor;
-
-/* Parameters (entries and btb_entries powers of two, checked by Python). */
-typedef struct {
-    uint32_t kind;                     /* enum zs_predictor_kind */
-    uint32_t entries, history_bits, btb_entries;
-} zs_predictor_config;
 
 static inline void pred_reset(zs_predictor *bp)
 {

@@ -62,7 +62,7 @@ struct zs_slot {
     uint8_t rd, rs1, rs2, opc;   /* rd is 32 (the sink) when an instruction writes x0 */
     uint16_t id;
     uint16_t blen;          /* length of the block entered here; 0: not known yet */
-    uint32_t blk;           /* its timing (st->blocks index); 0: not built, NO_BLOCK */
+    uint32_t blk;           /* its timing (st->u.blocks index); 0: not built, NO_BLOCK */
 };
 #define NO_BLOCK UINT32_MAX
 #define NO_TARGET INT32_MIN
@@ -134,7 +134,7 @@ static int decode_slot(zs_slot *s, uint32_t word, int xzs)
 static void fold_counts(zs_state *st, zs_slot *slots)
 {
     uint32_t carry = 0;      /* executions falling through into slot i (wraps: see count) */
-    for (uint32_t i = st->decoded_lo; i <= st->decoded_hi; i++) {
+    for (uint32_t i = st->u.decoded_lo; i <= st->u.decoded_hi; i++) {
         zs_slot *s = &slots[i];
         carry += s->count;
         s->count = 0;
@@ -145,8 +145,8 @@ static void fold_counts(zs_state *st, zs_slot *slots)
         }
         if (ZS_TERMINATOR(s->opc)) carry = 0;
     }
-    for (uint32_t b = 1; b <= st->nblocks; b++) {
-        zs_block *k = &st->blocks[b];
+    for (uint32_t b = 1; b <= st->u.nblocks; b++) {
+        zs_block *k = &st->u.blocks[b];
         for (int e = 0; e < ZS_ENDS; e++) {
             if (!k->runs[e]) continue;
             for (int c = 0; c < ZS_BLOCK_CTRS; c++)
@@ -159,15 +159,15 @@ static void fold_counts(zs_state *st, zs_slot *slots)
 /* fence.i: every slot decodes again, every block is learned again. */
 static void flush_decoded(zs_state *st, zs_slot *slots)
 {
-    uint32_t size = st->mem_size;
+    uint32_t size = st->cfg.mem_size;
     fold_counts(st, slots);
-    for (uint32_t i = st->decoded_lo; i <= st->decoded_hi && i < size / 4; i++) {
+    for (uint32_t i = st->u.decoded_lo; i <= st->u.decoded_hi && i < size / 4; i++) {
         slots[i].h[0] = slots[i].h[1] = 0;
         slots[i].blen = 0;
         slots[i].blk = 0;
     }
-    st->nblocks = 0;
-    cache_claim(&st->icache, 0);
+    st->u.nblocks = 0;
+    cache_claim(&st->u.icache, 0);
 }
 
 /* Extra divider cycles in data-dependent mode: one per significant bit of |dividend|
@@ -183,13 +183,13 @@ static inline uint32_t div_bits(uint32_t dividend)
 
 static inline zs_sasa_entry *sasa_entry(zs_state *st, uint32_t pc)
 {
-    return &st->sasa[(pc >> 2) % st->sasa_entries];
+    return &st->arch.sasa[(pc >> 2) % st->cfg.sasa_entries];
 }
 
 static inline int sasa_is_trigger(zs_state *st, uint32_t pc)
 {
     const zs_sasa_entry *e = sasa_entry(st, pc);
-    return st->sasa_valid && e->len && e->trigger == pc;
+    return st->arch.sasa_valid && e->len && e->trigger == pc;
 }
 
 /* A write to the table; a new trigger's slot gets the block loop's trigger handler (the
@@ -200,10 +200,10 @@ static void sasa_write(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t 
 {
     /* direct-mapped: the write replaces whatever the slot held; len 0 leaves it empty */
     zs_sasa_entry *e = sasa_entry(st, trigger);
-    uint32_t off = trigger - st->mem_base;
-    if (len && off < st->mem_size && !(off & 3) && slots[off >> 2].h[1])
-        slots[off >> 2].h[1] = st->block_trigger_handler;
-    st->sasa_valid += (len != 0) - (e->len != 0);
+    uint32_t off = trigger - st->cfg.mem_base;
+    if (len && off < st->cfg.mem_size && !(off & 3) && slots[off >> 2].h[1])
+        slots[off >> 2].h[1] = st->u.block_trigger_handler;
+    st->arch.sasa_valid += (len != 0) - (e->len != 0);
     e->trigger = trigger;
     e->len = len;
     e->rs1 = (uint8_t)rs1;
@@ -214,9 +214,9 @@ static void sasa_write(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t 
 /* The pending write takes effect. */
 static void sasa_apply(zs_state *st, zs_slot *slots)
 {
-    const zs_sasa_entry *e = &st->sasa_next;
-    if (!st->sasa_pending) return;
-    st->sasa_pending = 0;
+    const zs_sasa_entry *e = &st->u.sasa_next;
+    if (!st->u.sasa_pending) return;
+    st->u.sasa_pending = 0;
     sasa_write(st, slots, e->trigger, e->rs1, e->rs2, e->is_and, e->len);
 }
 
@@ -227,10 +227,10 @@ static void sasa_defer(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t 
                        uint32_t rs2, uint32_t is_and, uint32_t len, uint64_t at)
 {
     sasa_apply(st, slots);
-    st->sasa_next = (zs_sasa_entry){ .trigger = trigger, .len = len, .rs1 = (uint8_t)rs1,
+    st->u.sasa_next = (zs_sasa_entry){ .trigger = trigger, .len = len, .rs1 = (uint8_t)rs1,
                                      .rs2 = (uint8_t)rs2, .is_and = (uint8_t)is_and };
-    st->sasa_pending = 1;
-    st->sasa_pending_at = at;
+    st->u.sasa_pending = 1;
+    st->u.sasa_pending_at = at;
 }
 
 /* ---- blocks with precomputed timing (the fast timing loop) ---- */
@@ -239,7 +239,7 @@ static void sasa_defer(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t 
 static inline void pipe_settle(zs_state *st, zs_pipe *p)
 {
     if (!p->pending) return;
-    const zs_block *k = &st->blocks[p->pending];
+    const zs_block *k = &st->u.blocks[p->pending];
     for (uint32_t w = 0; w < k->nwrites; w++) {
         p->ready[k->writes[w].reg] = p->pending_entry + k->writes[w].ready;
         p->ready_opc[k->writes[w].reg] = k->writes[w].opc;
@@ -252,9 +252,9 @@ static inline void pipe_settle(zs_state *st, zs_pipe *p)
  * follows from it and the branch), so that loop never asks the predictor. */
 static inline int end_code(const zs_state *st, const zs_slot *last, int end)
 {
-    if (end < 0 || end >= 2 || last->opc != OPC_BRANCH || !pred_is_static(&st->tm.bp))
+    if (end < 0 || end >= 2 || last->opc != OPC_BRANCH || !pred_is_static(&st->cfg.tm.bp))
         return end;
-    return end + 2 * pred_static(&st->tm.bp, last->imm, end);
+    return end + 2 * pred_static(&st->cfg.tm.bp, last->imm, end);
 }
 
 /* The static schedule of the block entered at slot b (pc): the per-instruction model
@@ -263,18 +263,18 @@ static inline int end_code(const zs_state *st, const zs_slot *last, int end)
  * it cannot have one: its divides must be of fixed latency, its lines few. */
 static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
 {
-    uint32_t len = b->blen, shift = st->icache.line_shift;
+    uint32_t len = b->blen, shift = st->u.icache.geo.line_shift;
     zs_slot *end = b + len - 1;
     uint32_t first_line = pc >> shift;
     uint32_t nlines = ((pc + 4 * (len - 1)) >> shift) - first_line + 1;
-    if (len > ZS_BLOCK_MAX_LEN || nlines > ZS_BLOCK_MAX_LINES || nlines > st->icache.sets ||
-        st->nblocks + 1 >= ZS_MAX_BLOCKS)
+    if (len > ZS_BLOCK_MAX_LEN || nlines > ZS_BLOCK_MAX_LINES || nlines > st->u.icache.geo.sets ||
+        st->u.nblocks + 1 >= ZS_MAX_BLOCKS)
         return NO_BLOCK;
     for (zs_slot *s = b; s < end; s++)
-        if (s->opc == OPC_DIV && st->tm.div_data_dependent) return NO_BLOCK;
+        if (s->opc == OPC_DIV && st->cfg.tm.div_data_dependent) return NO_BLOCK;
 
-    uint32_t index = ++st->nblocks;
-    zs_block *k = &st->blocks[index];
+    uint32_t index = ++st->u.nblocks;
+    zs_block *k = &st->u.blocks[index];
     memset(k, 0, sizeof *k);
     const uint64_t entry = 1ull << 32;       /* after every ready time of an idle pipeline */
     uint64_t ready[33];
@@ -290,7 +290,7 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
         zs_pipe p = { .next_ex = entry, .fetch_line = first_line, .real_icache = 0,
                       .ready = ready, .ready_opc = opc, .ctr = ctr };
         for (uint32_t i = 0; i < len; i++)
-            pipe_slot(st, &p, b + i, pc + 4 * i, st->dcache.hit_latency - 1,
+            pipe_slot(st, &p, b + i, pc + 4 * i, st->u.dcache.geo.hit_latency - 1,
                       i == len - 1 ? end_code(st, end, e) : END_NONE);
         k->cycles[e] = (uint32_t)(p.next_ex - entry);
         if (p.waits) k->no_waits = 0;
@@ -311,7 +311,7 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
     k->first_line = first_line;
     k->nlines = nlines;
     /* run right after itself: fetch moves back from its last line to its first (a hit) */
-    k->again_stall = nlines > 1 ? st->icache.hit_latency - 1 : 0;
+    k->again_stall = nlines > 1 ? st->u.icache.geo.hit_latency - 1 : 0;
     for (int e = 0; e < ZS_ENDS; e++)
         k->again[e] = k->max_ready <= k->cycles[e] ? k->again_stall + k->cycles[e] : 0;
     k->igen = UINT64_MAX;                    /* the first run replays */
@@ -326,15 +326,15 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
 static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot *b,
                          uint32_t pc, uint32_t n, int end)
 {
-    zs_block *k = &st->blocks[index];
+    zs_block *k = &st->u.blocks[index];
     pipe_settle(st, p);
     for (uint32_t i = 0; i < n; i++)
-        pipe_slot(st, p, b + i, pc + 4 * i, st->dstall[i],
+        pipe_slot(st, p, b + i, pc + 4 * i, st->u.dstall[i],
                   i == n - 1 ? end_code(st, b + i, end) : END_NONE);
     if (end == END_ABORTED || end == END_NONE) return;
-    if (!cache_unchanged(&st->icache, k->igen))   /* a line moved: find them again */
-        k->igen = cache_locate_lines(&st->icache, k->first_line, k->nlines, k->line_index);
-    cache_claim(&st->icache, index);
+    if (!cache_unchanged(&st->u.icache, k->igen))   /* a line moved: find them again */
+        k->igen = cache_locate_lines(&st->u.icache, k->first_line, k->nlines, k->line_index);
+    cache_claim(&st->u.icache, index);
 }
 
 /* A block execution without dynamic events: its static schedule shifted to the entry
@@ -346,15 +346,15 @@ static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot
 static inline __attribute__((always_inline))
 void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
 {
-    zs_cache *ic = &st->icache;
-    zs_block *k = &st->blocks[index];
+    zs_cache *ic = &st->u.icache;
+    zs_block *k = &st->u.blocks[index];
     uint64_t e = p->next_ex;
     uint32_t j = 0;
     if (k->first_line == p->fetch_line) {
         j = 1;                               /* no lookup for the line being fetched */
     } else {
-        e += ic->hit_latency - 1;
-        p->ctr[ZC_STALL_ICACHE] += ic->hit_latency - 1;
+        e += ic->geo.hit_latency - 1;
+        p->ctr[ZC_STALL_ICACHE] += ic->geo.hit_latency - 1;
     }
     cache_touch_lines(ic, index, k->line_index + j, k->nlines - j);
     p->fetch_line = k->first_line + k->nlines - 1;
@@ -375,7 +375,7 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
 static inline __attribute__((always_inline))
 void run_static_again(zs_state *st, zs_pipe *p, uint32_t index, int o)
 {
-    zs_block *k = &st->blocks[index];
+    zs_block *k = &st->u.blocks[index];
     p->pending_entry = p->next_ex + k->again_stall;
     p->next_ex += k->again[o];
     p->ctr[ZC_STALL_ICACHE] += k->again_stall;
@@ -389,14 +389,14 @@ void run_static_again(zs_state *st, zs_pipe *p, uint32_t index, int o)
 static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot *b,
                                int o, uint32_t extra)
 {
-    const zs_block *k = &st->blocks[index];
-    const uint32_t dhit = st->dcache.hit_latency - 1;
+    const zs_block *k = &st->u.blocks[index];
+    const uint32_t dhit = st->u.dcache.geo.hit_latency - 1;
     uint32_t shift[ZS_BLOCK_MAX_LEN], sum = 0;   /* stall cycles up to each position */
     uint32_t len = b->blen;
     run_static(st, p, index, o);
     for (uint32_t i = 0; i < len; i++) {
         uint8_t opc = b[i].opc;
-        if (opc == OPC_LOAD || opc == OPC_LOAD_ZD || opc == OPC_STORE) sum += st->dstall[i] - dhit;
+        if (opc == OPC_LOAD || opc == OPC_LOAD_ZD || opc == OPC_STORE) sum += st->u.dstall[i] - dhit;
         shift[i] = sum;
     }
     p->t += extra;
@@ -411,7 +411,7 @@ static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, const z
     p->pending = 0;
 }
 
-/* The SpRF as a mask (st->sprf) and as one byte per register (the run loops). */
+/* The SpRF as a mask (st->arch.sprf) and as one byte per register (the run loops). */
 static inline uint64_t sprf_pack(const uint8_t *zf)
 {
     uint64_t v = 0;
@@ -428,20 +428,20 @@ static inline void sprf_unpack(uint8_t *zf, uint64_t v)
 static void start_block(zs_state *st, const uint32_t *x, uint64_t sprf, uint32_t start,
                         uint32_t end)
 {
-    memcpy(st->shadow_x, x, sizeof st->shadow_x);
-    st->shadow_sprf = sprf;
-    st->block_start = start;
-    st->block_end = end;
-    st->in_block = 1;
+    memcpy(st->u.shadow_x, x, sizeof st->u.shadow_x);
+    st->u.shadow_sprf = sprf;
+    st->report.block_start = start;
+    st->report.block_end = end;
+    st->u.in_block = 1;
 }
 
 /* ... and at its end taint every register the block changed (value or SpRF bit). */
 static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
 {
     for (int r = 1; r < 32; r++)
-        if (x[r] != st->shadow_x[r] || ((sprf ^ st->shadow_sprf) >> r & 1))
-            st->tainted |= 1ull << r;
-    st->in_block = 0;
+        if (x[r] != st->u.shadow_x[r] || ((sprf ^ st->u.shadow_sprf) >> r & 1))
+            st->u.tainted |= 1ull << r;
+    st->u.in_block = 0;
 }
 
 #define RUN_NAME run_functional
@@ -487,35 +487,35 @@ static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
 #define BLOCKS 0
 #include "run_loop.h"
 
-/* Start state from the configured fields (pc, x, mem_*, tm, caches' geometry, flags):
+/* Start state from the configuration (st->cfg) and the pc and registers Python set:
  * clears everything that running changes. */
 void zs_reset(zs_state *st)
 {
-    const zs_timing *tm = &st->tm;
-    st->sprf = 1;
-    st->x[0] = st->x[32] = 0;
-    st->exit_code = 0;
-    st->sasa_valid = 0;
-    st->sasa_pending = 0;
-    memset(st->sasa, 0, sizeof st->sasa);
+    const zs_timing *tm = &st->cfg.tm;
+    st->arch.sprf = 1;
+    st->arch.x[0] = st->arch.x[32] = 0;
+    st->report.exit_code = 0;
+    st->arch.sasa_valid = 0;
+    st->u.sasa_pending = 0;
+    memset(st->arch.sasa, 0, sizeof st->arch.sasa);
     memset(st->counters, 0, sizeof st->counters);
     memset(st->insn_counts, 0, sizeof st->insn_counts);
-    memset(st->ready, 0, sizeof st->ready);
-    memset(st->ready_opc, 0, sizeof st->ready_opc);
-    st->in_block = 0;
-    st->tainted = 0;
-    st->max_ready = 0;
-    st->nblocks = 0;
-    st->slots_ready = 0;
-    st->decoded_lo = 1;
-    st->decoded_hi = 0;
-    st->last_fetch_line = UINT32_MAX;
-    st->next_ex = tm->execute_stage - 1;     /* the first instruction is fetched in cycle 0 */
-    if (!st->functional) st->counters[ZC_STALL_FILL] = tm->stages - 1;
-    forwarding_init(&st->fw, tm);
-    cache_reset(&st->icache);
-    cache_reset(&st->dcache);
-    pred_reset(&st->bp);
+    memset(st->u.ready, 0, sizeof st->u.ready);
+    memset(st->u.ready_opc, 0, sizeof st->u.ready_opc);
+    st->u.in_block = 0;
+    st->u.tainted = 0;
+    st->u.max_ready = 0;
+    st->u.nblocks = 0;
+    st->u.slots_ready = 0;
+    st->u.decoded_lo = 1;
+    st->u.decoded_hi = 0;
+    st->u.last_fetch_line = UINT32_MAX;
+    st->u.next_ex = tm->execute_stage - 1;     /* the first instruction is fetched in cycle 0 */
+    if (!st->cfg.functional) st->counters[ZC_STALL_FILL] = tm->stages - 1;
+    forwarding_init(&st->u.fw, tm);
+    cache_reset(&st->u.icache, &st->cfg.icache);
+    cache_reset(&st->u.dcache, &st->cfg.dcache);
+    pred_reset(&st->u.bp);
 }
 
 typedef int (*zs_loop)(zs_state *, uint8_t *, zs_slot *, uint64_t);
@@ -525,14 +525,16 @@ typedef int (*zs_loop)(zs_state *, uint8_t *, zs_slot *, uint64_t);
  * keep to the per-instruction loop. */
 int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns)
 {
-    zs_loop step = st->functional ? (st->verify ? run_functional_verify : run_functional)
-                                  : (st->verify ? run_timing_verify : run_timing);
-    zs_loop blocks = st->functional ? run_functional_blocks
-                   : pred_is_static(&st->tm.bp) ? run_timing_blocks : run_timing_blocks_predicting;
-    int use_blocks = !st->verify && !st->per_instruction;
+    const zs_config *cfg = &st->cfg;
+    zs_loop step = cfg->functional ? (cfg->verify ? run_functional_verify : run_functional)
+                                   : (cfg->verify ? run_timing_verify : run_timing);
+    zs_loop blocks = cfg->functional ? run_functional_blocks
+                   : pred_is_static(&cfg->tm.bp) ? run_timing_blocks
+                                                 : run_timing_blocks_predicting;
+    int use_blocks = !cfg->verify && !cfg->per_instruction;
     int status;
-    st->instret0 = st->counters[ZC_INSTRET];
-    st->run_n = 0;
+    st->u.instret0 = st->counters[ZC_INSTRET];
+    st->u.run_n = 0;
     while ((status = (use_blocks ? blocks : step)(st, mem, slots, max_insns)) == ZS_SWITCH)
         use_blocks = !use_blocks;
     fold_counts(st, slots);
