@@ -32,6 +32,13 @@ static inline void pipe_set_ready(zs_pipe *p, uint32_t r, uint64_t when)
     if (when > p->max_ready) p->max_ready = when;
 }
 
+/* May the next instruction start on a schedule that assumed every register ready?
+ * (No ready time is later than its earliest EX start.) */
+static inline int pipe_all_ready(const zs_pipe *p)
+{
+    return p->max_ready <= p->next_ex;
+}
+
 /* IF: the I-cache is looked up when fetch moves to another line. */
 static inline void pipe_fetch(zs_state *st, zs_pipe *p, uint32_t pc)
 {

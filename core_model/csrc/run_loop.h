@@ -372,11 +372,14 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 /* within a block: nothing but the jump */
 #define NEXT() do { s = ns; goto *(&&L_DECODE + s->h[BLOCKS]); } while (0)
 #if TIMING
-/* Its timing when a block ends: static unless something dynamic happened; data-cache
- * misses alone shift a static schedule that has no operand waits. */
+/* Its timing when a block ends: the static schedule of its end when the pipeline had
+ * every register ready and the I-cache replaced no line since the block found its
+ * lines, else a replay; data-cache misses alone shift a static schedule that has no
+ * operand waits. */
 #define END_BLOCK() do { \
         const zs_block *k_ = &st->u.blocks[blk]; \
-        if (__builtin_expect(pipe.max_ready <= pipe.next_ex && st->u.icache.fills == k_->igen, 1)) { \
+        if (__builtin_expect(pipe_all_ready(&pipe) && cache_unchanged(&st->u.icache, k_->igen), \
+                             1)) { \
             if (__builtin_expect(!dextra, 1)) \
                 run_static(st, &pipe, blk, end); \
             else if (k_->no_waits) \
@@ -412,7 +415,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * the same schedule again (run_static_again), the block entered as ENTER_BLOCK would. */
 #define LOOP_AGAIN() do { \
         if (ns == bs && pipe.pending == blk && st->u.blocks[blk].again[end] && !dextra && \
-            pipe.max_ready <= pipe.next_ex && __builtin_expect(n + bs->blen <= limit, 1)) { \
+            pipe_all_ready(&pipe) && __builtin_expect(n + bs->blen <= limit, 1)) { \
             run_static_again(st, &pipe, blk, end); \
             n += bs->blen; bs->count++; \
             NEXT(); \
