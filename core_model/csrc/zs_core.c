@@ -283,7 +283,8 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
     for (uint32_t i = 0; i < len; i++)
         if (writes_rd[b[i].id]) pos[b[i].rd] = (uint16_t)i;
     k->no_waits = 1;
-    for (int e = 0; e < ZS_ENDS; e++) {              /* (2 used under a static predictor) */
+    const int ends = pred_is_static(&st->cfg.tm.bp) ? 2 : ZS_ENDS;   /* see end_code() */
+    for (int e = 0; e < ends; e++) {
         uint64_t ctr[ZS_NUM_COUNTERS] = {0};
         memset(ready, 0, sizeof ready);
         memset(opc, 0, sizeof opc);
@@ -312,7 +313,7 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
     k->nlines = nlines;
     /* run right after itself: fetch moves back from its last line to its first (a hit) */
     k->again_stall = nlines > 1 ? st->u.icache.geo.hit_latency - 1 : 0;
-    for (int e = 0; e < ZS_ENDS; e++)
+    for (int e = 0; e < ends; e++)
         k->again[e] = k->max_ready <= k->cycles[e] ? k->again_stall + k->cycles[e] : 0;
     k->igen = UINT64_MAX;                    /* the first run replays */
     return index;
