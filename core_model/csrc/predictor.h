@@ -2,8 +2,10 @@
  *
  * Interface: pred_reset() at the start of a run, pred_branch() once per executed
  * conditional branch, in program order, after its outcome is known (it predicts, then
- * learns). The pipeline charges the redirect it returns; neither run loop knows which
- * predictor it has. The state is microarchitectural (zs_uarch), the parameters
+ * learns). The pipeline charges the redirect it returns; the run loops never look
+ * inside: a static predictor's verdict (pred_static) depends on the branch and its
+ * outcome alone, so the block loop keeps one schedule per outcome there and asks a
+ * dynamic one at every branch. The state is microarchitectural (zs_uarch), the parameters
  * (zs_predictor_config, zs_core.h) configuration, set by Python from [pipeline].
  *
  * Predictors (config `branch_predictor`):
