@@ -137,7 +137,7 @@ static inline void pipe_end(zs_state *st, zs_pipe *p, const zs_slot *s, int end)
         if (end >> 1 == ZS_MISPREDICTED) {
             p->ctr[ZC_MISPREDICTIONS]++;
             pipe_redirect(p, st->cfg.tm.execute_stage, ZC_STALL_BRANCH_MISPREDICT);
-        } else if (end >> 1 == ZS_DECODE_REDIRECT) {
+        } else if (end >> 1 == ZS_PREDICTED_LATE) {
             pipe_redirect(p, st->cfg.tm.decode_stage, ZC_STALL_TAKEN_BRANCH);
         }
     } else if (s->id == ZS_ID_JAL) {

@@ -26,12 +26,12 @@
 #include <stdint.h>
 #include <string.h>
 
-/* What following a branch cost the front end. */
-enum zs_redirect {
-    ZS_FOLLOWED = 0,         /* fetch was on the right path (fall-through, or a BTB hit) */
-    ZS_DECODE_REDIRECT = 1,  /* predicted taken, redirected in ID */
+/* What following a branch cost the front end (the predictor's verdict). */
+enum zs_verdict {
+    ZS_PREDICTED = 0,        /* fetch was on the right path (fall-through, or a BTB hit) */
+    ZS_PREDICTED_LATE = 1,   /* predicted taken, redirected in ID */
     ZS_MISPREDICTED = 2,     /* wrong direction, redirected in EX */
-    ZS_REDIRECTS = 3
+    ZS_VERDICTS = 3
 };
 
 #define ZS_PRED_MAX 65536    /* counters */
@@ -60,7 +60,7 @@ static inline int pred_dynamic(zs_predictor *bp, const zs_predictor_config *cf,
     uint32_t *btb = &bp->btb[(pc >> 2) & (cf->btb_entries - 1)];
     int predicted = *c >= 2;
     int redirect = taken != predicted ? ZS_MISPREDICTED
-                 : !taken || *btb == pc ? ZS_FOLLOWED : ZS_DECODE_REDIRECT;
+                 : !taken || *btb == pc ? ZS_PREDICTED : ZS_PREDICTED_LATE;
     if (taken) {
         if (*c < 3) (*c)++;
         *btb = pc;
@@ -81,11 +81,11 @@ static inline int pred_is_static(const zs_predictor_config *cf)
 static inline int pred_static(const zs_predictor_config *cf, int32_t imm, int taken)
 {
     if (cf->kind == ZS_PRED_NOT_TAKEN)
-        return taken ? ZS_MISPREDICTED : ZS_FOLLOWED;
-    return taken != (imm < 0) ? ZS_MISPREDICTED : taken ? ZS_DECODE_REDIRECT : ZS_FOLLOWED;
+        return taken ? ZS_MISPREDICTED : ZS_PREDICTED;
+    return taken != (imm < 0) ? ZS_MISPREDICTED : taken ? ZS_PREDICTED_LATE : ZS_PREDICTED;
 }
 
-/* The branch at pc (offset imm) went `taken`: what following it cost (enum zs_redirect);
+/* The branch at pc (offset imm) went `taken`: what following it cost (enum zs_verdict);
  * the predictor learns the outcome. */
 static inline int pred_branch(zs_predictor *bp, const zs_predictor_config *cf, uint32_t pc,
                               int32_t imm, int taken)

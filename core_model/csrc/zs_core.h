@@ -155,10 +155,10 @@ typedef struct {
     uint32_t writeback;           /* cycles after EX occupancy until WB */
 } zs_forwarding;
 
-/* How a block ended: its outcome (0 fall-through, 1 taken) + 2 * the redirect the
- * branch predictor made of its final branch (enum zs_redirect; 0 for other ends).
+/* How a block ended: its outcome (0 fall-through, 1 taken) + 2 * the predictor's
+ * verdict on its final branch (enum zs_verdict; 0 for other ends).
  * Under a static predictor the block loop keeps the outcome alone (end_code()). */
-#define ZS_ENDS (2 * ZS_REDIRECTS)
+#define ZS_ENDS (2 * ZS_VERDICTS)
 
 /* A basic block's timing when it starts with every register ready, its fetch line
  * already in the I-cache and every data access hitting: what each execution adds,
