@@ -2,14 +2,19 @@
 
 setup.py names `ffibuilder` as a cffi module, so `pip install` compiles it;
 `python -m zskip.core_model.build_core` (or `python core_model/build_core.py`) rebuilds
-the extension in place after editing csrc/. The cdef below is the whole boundary: the
-state struct (fields Python sets and reads; cffi takes the layout from the header),
-the status and counter enums, and three functions.
+the extension in place after editing csrc/. The cdef is made from csrc/zs_core.h (see
+its top comment), so the boundary is written once: the state structs Python sets and
+reads, the status, counter and op-class enums, and three functions.
 """
 from __future__ import annotations
 
+import os
+import re
+import shlex
 import shutil
+import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -18,64 +23,24 @@ from cffi import FFI
 HERE = Path(__file__).resolve().parent
 CSRC = HERE / "csrc"
 
-CDEF = """
-#define ZS_SLOT_SIZE ...
-#define ZS_SASA_MAX ...
-#define ZS_CACHE_MAX_LINES ...
-#define ZS_NUM_INSNS ...
-enum zs_counter { ZS_NUM_COUNTERS, ... };
-enum zs_status { ZS_RUNNING, ZS_EXIT, ZS_BREAKPOINT, ZS_OUTPUT, ZS_ILLEGAL_INSTRUCTION,
-                 ZS_MISALIGNED_ACCESS, ZS_ACCESS_FAULT, ZS_FETCH_FAULT,
-                 ZS_UNSUPPORTED_ECALL, ZS_UNSAFE_SKIP, ... };
-enum zs_unsafe { ZS_UNSAFE_STORE, ZS_UNSAFE_REGISTER, ZS_UNSAFE_EXIT, ZS_UNSAFE_ECALL, ... };
-enum zs_opclass { OPC_COUNT, ... };
-
-typedef struct {
-    uint32_t sets, ways, line_shift, line_words, hit_latency, miss_penalty;
-    ...;
-} zs_cache;
-
-typedef struct {
-    uint32_t stages, decode_stage, execute_stage, memory_stages;
-    uint32_t bypassing, btfn;
-    uint32_t skip_taken_penalty, skip_not_taken_penalty;
-    uint32_t occupancy[];
-    uint32_t div_data_dependent;
-    uint32_t memory_latency;
-    ...;
-} zs_timing;
-
-typedef struct {
-    uint32_t pc;
-    uint32_t x[33];
-    uint64_t sprf;
-    uint32_t mem_base, mem_size;
-    uint32_t functional, verify;
-    uint32_t per_instruction;
-    int32_t exit_code;
-    uint32_t fault_pc, fault_word, fault_addr, fault_has_word, fault_is_store;
-    uint32_t out_fd, out_addr, out_len;
-    uint32_t unsafe_kind, block_start, block_end;
-    uint32_t sasa_entries, sasa_valid;
-    zs_timing tm;
-    zs_cache icache, dcache;
-    uint64_t tainted;
-    uint64_t counters[];
-    uint64_t insn_counts[];
-    ...;
-} zs_state;
-
-void zs_reset(zs_state *st);
-int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns);
-const char *zs_counter_name(int i);
-"""
+def cdef() -> str:
+    """The cffi declarations, from the header itself: zs_core.h preprocessed with ZS_CDEF
+    defined (its Python-visible part: enums, zs_config, zs_arch, zs_report, the counters
+    and the functions; zs_state partial), and its numeric ZS_* #defines as `...`."""
+    cc = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
+    out = subprocess.run([*cc, "-E", "-P", "-DZS_CDEF", "-I", str(CSRC), "-"],
+                         input='#include "zs_core.h"\n', capture_output=True, text=True,
+                         check=True).stdout
+    headers = "".join((CSRC / name).read_text() for name in ("zs_core.h", "isa_table.h"))
+    defines = re.findall(r"^#define (ZS_[A-Z0-9_]+) \d+\s*$", headers, flags=re.M)
+    return "".join(f"#define {name} ...\n" for name in defines) + out
 
 def make_builder(absolute_paths: bool) -> FFI:
     """setuptools wants source paths relative to setup.py (the project root); a direct
     build compiles in a temporary directory and needs absolute ones."""
     source = CSRC / "zs_core.c"
     builder = FFI()
-    builder.cdef(CDEF)
+    builder.cdef(cdef())
     builder.set_source(
         "zskip.core_model._core",
         '#include "zs_core.h"\n',

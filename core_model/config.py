@@ -20,9 +20,12 @@ from zskip.isa.table import OP_CLASSES
 
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 DEFAULT_CONFIG = "embedded"
-PREDICTORS = ("not_taken", "btfn")
+PREDICTORS = ("not_taken", "btfn", "bimodal", "gshare")
 DIVIDERS = ("fixed", "data")
 MEMORY_KINDS = ("sram", "dram")
+MULTIPLIERS = ("pipelined", "iterative")
+MAX_PREDICTOR_ENTRIES = 65536    # ZS_PRED_MAX in csrc/predictor.h
+MAX_BTB_ENTRIES = 4096           # ZS_BTB_MAX
 
 
 class ConfigError(ZskipError):
@@ -37,8 +40,12 @@ class PipelineConfig:
     memory_stages: int
     bypassing: bool
     branch_predictor: str
+    predictor_entries: int       # 2-bit counters (bimodal, gshare)
+    history_bits: int            # global history (gshare)
+    btb_entries: int             # branch target buffer (bimodal, gshare)
     skip_taken_penalty: int
     skip_not_taken_penalty: int
+    multiplier: str
     divider: str
 
     def check(self, where: str) -> None:
@@ -47,6 +54,16 @@ class PipelineConfig:
         if self.branch_predictor not in PREDICTORS:
             raise ConfigError(f"{where}.branch_predictor: {self.branch_predictor!r} is not "
                               f"one of {', '.join(PREDICTORS)}")
+        for key, limit in (("predictor_entries", MAX_PREDICTOR_ENTRIES),
+                           ("btb_entries", MAX_BTB_ENTRIES)):
+            value = getattr(self, key)
+            if not (0 < value <= limit and value & (value - 1) == 0):
+                raise ConfigError(f"{where}.{key}: {value} is not a power of two in 1..{limit}")
+        if not self.history_bits <= MAX_PREDICTOR_ENTRIES.bit_length() - 1:
+            raise ConfigError(f"{where}.history_bits: must be <= 16")
+        if self.multiplier not in MULTIPLIERS:
+            raise ConfigError(f"{where}.multiplier: {self.multiplier!r} is not one of "
+                              f"{', '.join(MULTIPLIERS)}")
         if self.divider not in DIVIDERS:
             raise ConfigError(f"{where}.divider: {self.divider!r} is not one of "
                               f"{', '.join(DIVIDERS)}")

@@ -70,22 +70,25 @@ class Machine:
         self._st = ffi.new("zs_state *")
         self._mem_ptr = ffi.from_buffer("uint8_t[]", self.memory)
         self._slots_ptr = ffi.from_buffer("uint8_t[]", self._slots)
-        self.x = np.frombuffer(ffi.buffer(self._st.x), dtype=np.uint32)[:32]
+        self.x = np.frombuffer(ffi.buffer(self._st.arch.x), dtype=np.uint32)[:32]
         self._counters = np.frombuffer(ffi.buffer(self._st.counters), dtype=np.uint64)
         self._insn_counts = np.frombuffer(ffi.buffer(self._st.insn_counts), dtype=np.uint64)
         self._configure()
         self.reset()
 
     def _configure(self) -> None:
-        st, cfg = self._st, self.config
+        st, cfg = self._st.cfg, self.config
         st.mem_base, st.mem_size = self.mem_base, self.memory.size
         st.functional, st.verify = int(self.functional), int(self.verify_skips)
         st.per_instruction = int(self.per_instruction)
-        st.sasa_entries = cfg.sasa_entries
+        st.sasa_entries, st.xzs = cfg.sasa_entries, int(cfg.xzs)
         p, tm = cfg.pipeline, st.tm
         tm.stages, tm.decode_stage, tm.execute_stage = p.stages, p.decode_stage, p.execute_stage
         tm.memory_stages, tm.bypassing = p.memory_stages, int(p.bypassing)
-        tm.btfn = int(p.branch_predictor == "btfn")
+        tm.bp.kind = getattr(lib, f"ZS_PRED_{p.branch_predictor.upper()}")
+        tm.bp.entries, tm.bp.history_bits = p.predictor_entries, p.history_bits
+        tm.bp.btb_entries = p.btb_entries
+        tm.mul_pipelined = int(p.multiplier == "pipelined")
         tm.skip_taken_penalty = p.skip_taken_penalty
         tm.skip_not_taken_penalty = p.skip_not_taken_penalty
         tm.div_data_dependent = int(p.divider == "data")
@@ -108,7 +111,7 @@ class Machine:
             self.memory[off:off + len(seg.data)] = np.frombuffer(seg.data, dtype=np.uint8)
         self.x[:] = 0
         self.x[SP] = self.stack_top
-        self._st.pc = self.program.entry
+        self._st.arch.pc = self.program.entry
         lib.zs_reset(self._st)
         self.output = b""
         self.exit_code: int | None = None
@@ -143,14 +146,14 @@ class Machine:
                 if status == lib.ZS_RUNNING:
                     continue
                 if status == lib.ZS_OUTPUT:
-                    off = st.out_addr - self.mem_base
-                    data = self.memory[off:off + st.out_len].tobytes()
+                    off = st.report.out_addr - self.mem_base
+                    data = self.memory[off:off + st.report.out_len].tobytes()
                     out += data
                     if output is not None:
-                        output(int(st.out_fd), data)
+                        output(int(st.report.out_fd), data)
                     continue
                 if status == lib.ZS_EXIT:
-                    self.status, self.exit_code = "exit", int(st.exit_code) & 0xFFFFFFFF
+                    self.status, self.exit_code = "exit", int(st.report.exit_code) & 0xFFFFFFFF
                 elif status == lib.ZS_BREAKPOINT:
                     self.status = "breakpoint"
                 else:
@@ -169,15 +172,15 @@ class Machine:
             self.output = bytes(out)
 
     def _word_at_pc(self) -> int | None:
-        off = self._st.pc - self.mem_base
-        return self.read_u32(self._st.pc) if 0 <= off <= self.memory.size - 4 and not off & 3 \
-            else None
+        pc = self.pc
+        off = pc - self.mem_base
+        return self.read_u32(pc) if 0 <= off <= self.memory.size - 4 and not off & 3 else None
 
     def _fault(self, cls: type[faults.Fault], address: int | None, detail: str) -> faults.Fault:
-        return cls(self._st.pc, self._word_at_pc(), address, detail)
+        return cls(self.pc, self._word_at_pc(), address, detail)
 
     def _fault_from_status(self, status: int) -> faults.Fault:
-        st = self._st
+        st = self._st.report
         word = int(st.fault_word) if st.fault_has_word else None
         addr = int(st.fault_addr)
         if status == lib.ZS_UNSAFE_SKIP:
@@ -214,11 +217,11 @@ class Machine:
     # ---- state ----
     @property
     def pc(self) -> int:
-        return int(self._st.pc)
+        return int(self._st.arch.pc)
 
     @property
     def sprf(self) -> int:
-        return int(self._st.sprf) & 0xFFFFFFFF
+        return int(self._st.arch.sprf) & 0xFFFFFFFF
 
     def _offset(self, addr: int, n: int) -> int:
         off = addr - self.mem_base

@@ -11,7 +11,10 @@
  *             the instruction limit near, a block without a static schedule).
  *             0: the per-instruction loop, the exact reference: every instruction is
  *             timed through ISSUE; it returns ZS_SWITCH where the block loop can go on.
- * The template undefines these four at its end.
+ * and optionally
+ *   PREDICTING 1 (block loop with timing): ask the branch predictor at every branch
+ *             (a dynamic one); else the block records the outcome alone (end_code()).
+ * The template undefines these at its end.
  *
  * Threaded dispatch: each predecoded slot holds its handler (as an offset from L_DECODE);
  * every handler ends with its own copy of the dispatch. Timing observes each
@@ -19,6 +22,10 @@
  * macros the bodies call. The block loop times a block at its end: after the body of
  * a branch or jump (whose outcome selects the schedule), before the body of any other
  * end (skip-branch, CSR read, system, SASA write), whose effects may read the time. */
+
+#ifndef PREDICTING
+#define PREDICTING 0
+#endif
 
 static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_insns)
 {
@@ -35,16 +42,16 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     /* the registers in the frame (copied back at the end): addressed from the stack
      * pointer, they need no register of their own */
     uint32_t x[33];
-    memcpy(x, st->x, sizeof x);
-    const uint32_t base = st->mem_base, size = st->mem_size;
-    const uint64_t instret0 = st->instret0;
+    memcpy(x, st->arch.x, sizeof x);
+    const uint32_t base = st->cfg.mem_base, size = st->cfg.mem_size;
+    const uint64_t instret0 = st->u.instret0;
     /* the SpRF one byte per register (zf[r] = SpRF[r]): a write clears its byte with one
      * store, no read-modify-write chain through a mask */
     uint8_t zf[33];
-    sprf_unpack(zf, st->sprf);
+    sprf_unpack(zf, st->arch.sprf);
     /* n: dispatched in this zs_run call (the block loop counts a block when it enters
      * it); the per-instruction loop takes its slow path when n reaches limit */
-    uint64_t n = st->run_n, limit;
+    uint64_t n = st->u.run_n, limit;
     int slow, status = ZS_RUNNING;
     zs_slot *s, *ns;
     zs_slot *bs;                  /* where the running block was entered (NULL: unknown) */
@@ -52,41 +59,40 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     zs_slot *sasa_after = NULL;
     uint32_t sasa_len = 0;
 #if TIMING
-    const zs_timing *const tm = &st->tm;
-    zs_pipe pipe = { .next_ex = st->next_ex, .max_ready = st->max_ready,
-                     .fetch_line = st->last_fetch_line, .real_icache = 1,
-                     .ready = st->ready, .ready_cause = st->ready_cause,
+    const zs_timing *const tm = &st->cfg.tm;
+    zs_pipe pipe = { .next_ex = st->u.next_ex, .max_ready = st->u.max_ready,
+                     .fetch_line = st->u.last_fetch_line, .real_icache = 1,
+                     .ready = st->u.ready, .ready_opc = st->u.ready_opc,
                      .ctr = st->counters };
-    uint64_t *const ready = st->ready;
 #endif
 #if BLOCKS && TIMING
 /* The block loop touches the pipeline only where a block ends: it lives in memory (p_
  * is pipe), which leaves the registers to the handlers. */
 #define p_ pipe
 #define OUT_OF_LINE(call_with_p) call_with_p
-    uint32_t blk = 0;             /* the running block's static schedule (st->blocks) */
+    uint32_t blk = 0;             /* the running block's static schedule (st->u.blocks) */
     uint32_t dextra = 0;          /* data-cache stall cycles in it beyond hits */
-    const uint32_t dhit = st->dcache.hit_latency - 1;
+    const uint32_t dhit = st->u.dcache.geo.hit_latency - 1;
 #endif
 #if BLOCKS
     /* SASA lookups (one per fetch while the table holds an entry) are counted from n:
      * the table changes only at a block's end (a SASA write) */
-    int sasa_on = st->sasa_valid != 0;
+    int sasa_on = st->arch.sasa_valid != 0;
     uint64_t sasa_n0 = n;
-    st->block_trigger_handler = (int32_t)(&&L_SASA_TRIGGER - &&L_DECODE);
+    st->u.block_trigger_handler = (int32_t)(&&L_SASA_TRIGGER - &&L_DECODE);
 #endif
 
-    if (!st->slots_ready) {
-        st->slots_ready = 1;
-        st->decoded_lo = size / 4;
-        st->decoded_hi = 0;
+    if (!st->u.slots_ready) {
+        st->u.slots_ready = 1;
+        st->u.decoded_lo = size / 4;
+        st->u.decoded_hi = 0;
     }
-    if (st->pc - base >= size || (st->pc & 3)) {
-        st->fault_addr = st->pc;
+    if (st->arch.pc - base >= size || (st->arch.pc & 3)) {
+        st->report.fault_addr = st->arch.pc;
         status = ZS_FETCH_FAULT;
         goto out;
     }
-    s = slots + ((st->pc - base) >> 2);
+    s = slots + ((st->arch.pc - base) >> 2);
     bs = s;
 
 #define PC_OF(slot)  (base + ((uint32_t)((slot) - slots) << 2))
@@ -100,17 +106,17 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define BIT(r)       (1ull << (r))
 
 #define UPDATE_SLOW() do { \
-        slow = VERIFY || st->sasa_valid != 0 || sasa_after != NULL; \
+        slow = VERIFY || st->arch.sasa_valid != 0 || sasa_after != NULL || st->u.sasa_pending; \
         limit = slow ? n : max_insns; \
     } while (0)
 
 #define FAULT(kind) do { status = (kind); goto fault; } while (0)
-#define FAULT_AT(kind, addr) do { st->fault_addr = (addr); FAULT(kind); } while (0)
+#define FAULT_AT(kind, addr) do { st->report.fault_addr = (addr); FAULT(kind); } while (0)
 
 #if VERIFY
-#define VERIFY_WRITE(r) (st->tainted &= ~BIT(r))
-#define UNSAFE(kind, what) do { st->unsafe_kind = (kind); FAULT_AT(ZS_UNSAFE_SKIP, (what)); } while (0)
-#define CHECK_TAINT(r) do { if (st->tainted & BIT(r)) UNSAFE(ZS_UNSAFE_REGISTER, (r)); } while (0)
+#define VERIFY_WRITE(r) (st->u.tainted &= ~BIT(r))
+#define UNSAFE(kind, what) do { st->report.unsafe_kind = (kind); FAULT_AT(ZS_UNSAFE_SKIP, (what)); } while (0)
+#define CHECK_TAINT(r) do { if (st->u.tainted & BIT(r)) UNSAFE(ZS_UNSAFE_REGISTER, (r)); } while (0)
 #else
 #define VERIFY_WRITE(r) ((void)0)
 #endif
@@ -126,24 +132,26 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 /* ---- memory: every access bounds-checked; misaligned accesses fault ---- */
 #if TIMING
-#define DCACHE_ACCESS(addr, write) cache_access(&st->dcache, tm, st->counters, (addr), \
-                                                (write), ZC_DCACHE_MISSES, ZC_DCACHE_WRITEBACKS)
+#define DCACHE_ACCESS(addr, write) cache_access(&st->u.dcache, tm->memory_latency, st->counters, \
+                                                (addr), (write), ZC_DCACHE_MISSES, \
+                                                ZC_DCACHE_WRITEBACKS)
 #if BLOCKS
 /* the block's timing comes at its end: remember the stall */
 #define DCACHE(addr, write) do { \
         uint32_t stall_ = DCACHE_ACCESS(addr, write); \
-        st->dstall[s - bs] = stall_; \
+        st->u.dstall[s - bs] = stall_; \
         dextra += stall_ - dhit; \
     } while (0)
 #else
-#define DCACHE(addr, write) pipe_dcache(&pipe, DCACHE_ACCESS(addr, write), !(write), s->rd)
+#define DCACHE(addr, write) pipe_dcache(&pipe, DCACHE_ACCESS(addr, write), \
+                                    (write) ? OPC_STORE : s->opc, s->rd)
 #endif
 #else
 #define DCACHE(addr, write) ((void)0)
 #endif
 
 #define CHECK_ACCESS(a, n, store) do { \
-        st->fault_is_store = (store); \
+        st->report.fault_is_store = (store); \
         if ((a) & ((n) - 1)) FAULT_AT(ZS_MISALIGNED_ACCESS, (a)); \
         if ((uint32_t)((a) - base) > size - (n)) FAULT_AT(ZS_ACCESS_FAULT, (a)); \
     } while (0)
@@ -160,7 +168,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 #if VERIFY
 #define STORE_CHECK(a_, v_, n) do { \
-        if (st->in_block && memcmp(mem + (a_ - base), &v_, n) != 0) \
+        if (st->u.in_block && memcmp(mem + (a_ - base), &v_, n) != 0) \
             UNSAFE(ZS_UNSAFE_STORE, a_); \
     } while (0)
 #else
@@ -183,25 +191,30 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
                            ? slots + (((addr) - base) >> 2) : NULL)
 /* A jump to a target outside memory (or misaligned) retires; the fetch there faults. */
 #define FETCH_FAULT(addr) do { \
-        st->fault_addr = st->pc = (addr); status = ZS_FETCH_FAULT; goto fetch_fault; \
+        st->report.fault_addr = st->arch.pc = (addr); status = ZS_FETCH_FAULT; goto fetch_fault; \
     } while (0)
 #define GO_STATIC() do { \
         if (__builtin_expect(s->target == NO_TARGET, 0)) FETCH_FAULT(PC + (uint32_t)IMM); \
         ns = (zs_slot *)((char *)s + s->target); \
     } while (0)
 #if TIMING && BLOCKS
-/* the block's end: its outcome selects the static schedule */
-#define BRANCH(cond)  do { taken = (cond); if (taken) GO_STATIC(); } while (0)
-#define JUMP()        do { GO_STATIC(); taken = 1; } while (0)
-#define JALR_COST()   (taken = 1)
+/* the block's end (the outcome; with PREDICTING the predictor's verdict too) selects
+ * the static schedule */
+#define BRANCH(cond) do { \
+        int taken_ = (cond); \
+        if (taken_) GO_STATIC(); \
+        end = PREDICTING ? pipe_predict(st, PC, IMM, taken_) : taken_; \
+    } while (0)
+#define JUMP()        do { GO_STATIC(); end = 1; } while (0)
+#define JALR_COST()   (end = 1)
 #elif TIMING
 #define BRANCH(cond) do { \
         int taken_ = (cond); \
         if (taken_) { st->counters[ZC_BRANCHES_TAKEN]++; GO_STATIC(); } \
-        pipe_branch(st, &pipe, taken_, IMM); \
+        pipe_end(st, &pipe, s, pipe_predict(st, PC, IMM, taken_)); \
     } while (0)
-#define JUMP() do { GO_STATIC(); pipe_redirect(&pipe, tm->decode_stage, ZC_STALL_JUMP); } while (0)
-#define JALR_COST()   pipe_redirect(&pipe, tm->execute_stage, ZC_STALL_JUMP)
+#define JUMP()        do { GO_STATIC(); pipe_end(st, &pipe, s, 1); } while (0)
+#define JALR_COST()   pipe_end(st, &pipe, s, 1)
 #else
 #define BRANCH(cond)  do { if (cond) GO_STATIC(); } while (0)
 #define JUMP()        GO_STATIC()
@@ -215,10 +228,10 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 /* ---- Xzs: SpRF as the decision stage sees it ---- */
 /* ideal_: evaluate as if every SpRF bit were known (what an unlimited core would do);
- * in timing mode a bit is known when its producer's result is ready at the decision
- * cycle decide_, otherwise the core falls through. */
+ * in timing mode a bit is known when decode sees it in the decision cycle decide_
+ * (pipe_sprf_known), otherwise the core falls through. */
 #if TIMING
-#define KNOWN(r)   (ideal_ || ready[r] <= decide_)
+#define KNOWN(r)   (ideal_ || pipe_sprf_known(st, &pipe, (r), decide_))
 #else
 #define KNOWN(r)   1
 #endif
@@ -233,7 +246,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #if TIMING
 /* skip-branches decide in ID (the block loop has timed the block through the skip);
  * SASA at the fetch of the trigger (always in the per-instruction loop) */
-#define SKIP_DECISION_CYCLE (pipe.t - (tm->execute_stage - tm->decode_stage))
+#define SKIP_DECISION_CYCLE pipe_decode_cycle(st, &pipe)
 #define FETCH_DECISION_CYCLE (pipe.next_ex - (tm->execute_stage - 1))
 #define SKIP_PENALTY(taken) do { \
         uint32_t pen_ = (taken) ? tm->skip_taken_penalty : tm->skip_not_taken_penalty; \
@@ -246,7 +259,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #endif
 #if VERIFY
 /* Instead of skipping, execute the block and check it afterwards (slow path). */
-#define VERIFY_INSTEAD(end_pc) (!st->in_block && (end_pc) > PC \
+#define VERIFY_INSTEAD(end_pc) (!st->u.in_block && (end_pc) > PC \
         ? (start_block(st, x, sprf_pack(zf), PC, (end_pc)), 1) : 0)
 #else
 #define VERIFY_INSTEAD(end_pc) 0
@@ -262,12 +275,23 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         SKIP_PENALTY(got_ && ns != s + 1); \
     } while (0)
 
-#if BLOCKS
+#if TIMING && BLOCKS
+/* the write is pending (sasa_defer): the per-instruction loop goes on, it applies it */
+#define SASA_WRITE(is_and) do { \
+        sasa_defer(st, slots, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM, pipe.next_ex); \
+        SWITCH_TO(ns); \
+    } while (0)
+#elif TIMING
+#define SASA_WRITE(is_and) do { \
+        sasa_defer(st, slots, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM, pipe.next_ex); \
+        UPDATE_SLOW(); \
+    } while (0)
+#elif BLOCKS
 /* the lookups so far were under the old table (this write ends its block) */
 #define SASA_WRITE(is_and) do { \
         sasa_write(st, slots, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM); \
         if (sasa_on) st->counters[ZC_SASA_LOOKUPS] += n - sasa_n0; \
-        sasa_on = st->sasa_valid != 0; sasa_n0 = n; \
+        sasa_on = st->arch.sasa_valid != 0; sasa_n0 = n; \
     } while (0)
 #else
 #define SASA_WRITE(is_and) do { \
@@ -286,7 +310,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define STOP(why) do { status = (why); ns = s + 1; goto stop; } while (0)
 #if VERIFY
 #define ECALL_CHECK() do { \
-        if (st->in_block) UNSAFE(ZS_UNSAFE_ECALL, PC); \
+        if (st->u.in_block) UNSAFE(ZS_UNSAFE_ECALL, PC); \
         CHECK_TAINT(10); CHECK_TAINT(11); CHECK_TAINT(12); CHECK_TAINT(17); \
     } while (0)
 #else
@@ -294,11 +318,11 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #endif
 #define ECALL() do { \
         ECALL_CHECK(); \
-        if (x[17] == ZS_SYS_EXIT) { st->exit_code = (int32_t)x[10]; STOP(ZS_EXIT); } \
+        if (x[17] == ZS_SYS_EXIT) { st->report.exit_code = (int32_t)x[10]; STOP(ZS_EXIT); } \
         if (x[17] != ZS_SYS_WRITE || (x[10] != 1 && x[10] != 2)) FAULT(ZS_UNSUPPORTED_ECALL); \
         if (x[12] > size || (uint32_t)(x[11] - base) > size - x[12]) \
             FAULT_AT(ZS_ACCESS_FAULT, x[11]); \
-        st->out_fd = x[10]; st->out_addr = x[11]; st->out_len = x[12]; \
+        st->report.out_fd = x[10]; st->report.out_addr = x[11]; st->report.out_len = x[12]; \
         x[10] = x[12]; zf[10] = 0; VERIFY_WRITE(10); \
         STOP(ZS_OUTPUT); \
     } while (0)
@@ -317,25 +341,20 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 /* the block through its end, with the ready times written (a skip-branch reads them) */
 #define ISSUE(OPC, R1, R2, RDR, WRD) do { \
         if (TIMED_BEFORE_BODY(OPC)) { \
-            taken = 0; END_BLOCK(); \
+            end = 0; END_BLOCK(); \
             if ((OPC) == OPC_SKIP) OUT_OF_LINE(pipe_settle(st, &p_)); \
         } \
     } while (0)
 #elif TIMING
-#define ISSUE(OPC, R1, R2, RDR, WRD) do { \
-        pipe_fetch(st, &pipe, PC); \
-        if (R1) pipe_hazard(&pipe, s->rs1); \
-        if (R2) pipe_hazard(&pipe, s->rs2); \
-        if (RDR) pipe_hazard(&pipe, s->rd); \
-        pipe_execute(st, &pipe, OPC, WRD, s->rd, x[s->rs1]); \
-    } while (0)
+#define ISSUE(OPC, R1, R2, RDR, WRD) \
+        pipe_issue(st, &pipe, PC, OPC, R1, R2, RDR, WRD, s, x[s->rs1])
 #else
 #define ISSUE(OPC, R1, R2, RDR, WRD) ((void)0)
 #endif
 
 #if VERIFY
 #define VERIFY_READS(OPC, R1, R2, RDR) do { \
-        if (st->tainted) { \
+        if (st->u.tainted) { \
             if (R1 || OPC == OPC_SKIP) CHECK_TAINT(s->rs1); \
             if (R2 || OPC == OPC_SKIP) CHECK_TAINT(s->rs2); \
             if (RDR) CHECK_TAINT(s->rd); \
@@ -347,25 +366,28 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 /* ---- dispatch ---- */
 #define SWITCH_TO(slot) do { \
-        st->pc = PC_OF(slot); status = ZS_SWITCH; goto out; \
+        st->arch.pc = PC_OF(slot); status = ZS_SWITCH; goto out; \
     } while (0)
 #if BLOCKS
 /* within a block: nothing but the jump */
 #define NEXT() do { s = ns; goto *(&&L_DECODE + s->h[BLOCKS]); } while (0)
 #if TIMING
-/* Its timing when a block ends: static unless something dynamic happened; data-cache
- * misses alone shift a static schedule that has no operand waits. */
+/* Its timing when a block ends: the static schedule of its end when the pipeline had
+ * every register ready and the I-cache replaced no line since the block found its
+ * lines, else a replay; data-cache misses alone shift a static schedule that has no
+ * operand waits. */
 #define END_BLOCK() do { \
-        const zs_block *k_ = &st->blocks[blk]; \
-        if (__builtin_expect(pipe.max_ready <= pipe.next_ex && st->icache.fills == k_->igen, 1)) { \
+        const zs_block *k_ = &st->u.blocks[blk]; \
+        if (__builtin_expect(pipe_all_ready(&pipe) && cache_unchanged(&st->u.icache, k_->igen), \
+                             1)) { \
             if (__builtin_expect(!dextra, 1)) \
-                run_static(st, &pipe, blk, taken); \
+                run_static(st, &pipe, blk, end); \
             else if (k_->no_waits) \
-                OUT_OF_LINE(run_static_stalled(st, &p_, blk, bs, taken, dextra)); \
+                OUT_OF_LINE(run_static_stalled(st, &p_, blk, bs, end, dextra)); \
             else \
-                OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, taken)); \
+                OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, end)); \
         } else { \
-            OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, taken)); \
+            OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, end)); \
         } \
     } while (0)
 /* Enter the block at ns: it must be known, fit the limit and have a static schedule
@@ -392,9 +414,9 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 /* A taken end back to its own block's start right after a static run of the block:
  * the same schedule again (run_static_again), the block entered as ENTER_BLOCK would. */
 #define LOOP_AGAIN() do { \
-        if (ns == bs && pipe.pending == blk && st->blocks[blk].again[taken] && !dextra && \
-            pipe.max_ready <= pipe.next_ex && __builtin_expect(n + bs->blen <= limit, 1)) { \
-            run_static_again(st, &pipe, blk, taken); \
+        if (ns == bs && pipe.pending == blk && st->u.blocks[blk].again[end] && !dextra && \
+            pipe_all_ready(&pipe) && __builtin_expect(n + bs->blen <= limit, 1)) { \
+            run_static_again(st, &pipe, blk, end); \
             n += bs->blen; bs->count++; \
             NEXT(); \
         } \
@@ -422,7 +444,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (bs && s - bs < 0xFFFF) bs->blen = (uint16_t)(s - bs + 1); \
     } while (0)
 #define BLOCK_LOOP_CAN_TAKE(slot) \
-        (!VERIFY && sasa_after == NULL && !st->per_instruction && (slot)->blen && \
+        (!VERIFY && sasa_after == NULL && !st->u.sasa_pending && !st->cfg.per_instruction && \
+         (slot)->blen && \
          (!TIMING || (slot)->blk != NO_BLOCK))
 #define END_AND_DISPATCH(OPC) do { \
         if (BLOCK_LOOP_CAN_TAKE(ns)) SWITCH_TO(ns); \
@@ -444,7 +467,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #if BLOCKS
     limit = max_insns;
 #if TIMING
-    int taken = 0;
+    int end = 0;             /* how the running block ends (ZS_ENDS) */
+    if (st->u.sasa_pending) SWITCH_TO(s);      /* the per-instruction loop applies it */
 #endif
     ns = s;
     ENTER_BLOCK();
@@ -462,18 +486,18 @@ L_DECODE: {
         if (!s->h[!BLOCKS]) {        /* not decoded by the other loop either */
             uint32_t word;
             int id = idx == size / 4 ? -1 : (memcpy(&word, mem + idx * 4, 4),
-                                             decode_slot(s, word));
+                                             decode_slot(s, word, st->cfg.xzs));
             if (id < 0) {
                 s->id = idx == size / 4 ? ZS_ID_FETCH_END : ZS_ID_ILLEGAL;
             } else {
                 zs_slot *t_ = s->opc == OPC_BRANCH || s->opc == OPC_SKIP || id == ZS_ID_JAL
                               ? TARGET_SLOT(PC + (uint32_t)s->imm) : NULL;
                 s->target = t_ ? (int32_t)((char *)t_ - (char *)s) : NO_TARGET;
-                if (idx < st->decoded_lo) st->decoded_lo = idx;
-                if (idx > st->decoded_hi) st->decoded_hi = idx;
+                if (idx < st->u.decoded_lo) st->u.decoded_lo = idx;
+                if (idx > st->u.decoded_hi) st->u.decoded_hi = idx;
             }
         }
-        s->h[BLOCKS] = BLOCKS && sasa_is_trigger(st, PC) ? st->block_trigger_handler
+        s->h[BLOCKS] = BLOCKS && sasa_is_trigger(st, PC) ? st->u.block_trigger_handler
                                                          : handlers[s->id];
         goto *(&&L_DECODE + s->h[BLOCKS]);
     }
@@ -501,18 +525,18 @@ L_FETCH_END:
 slow_path:
     if (n >= max_insns) {
         s->count--;                  /* reached, not executed */
-        st->pc = PC;
+        st->arch.pc = PC;
         goto out;
     }
 #if VERIFY
-    if (st->in_block) {
-        if (PC == st->block_end) {
+    if (st->u.in_block) {
+        if (PC == st->report.block_end) {
             end_block(st, x, sprf_pack(zf));
-        } else if (PC <= st->block_start || PC > st->block_end) {
-            st->unsafe_kind = ZS_UNSAFE_EXIT;
-            st->fault_addr = PC;
+        } else if (PC <= st->report.block_start || PC > st->report.block_end) {
+            st->report.unsafe_kind = ZS_UNSAFE_EXIT;
+            st->report.fault_addr = PC;
             status = ZS_UNSAFE_SKIP;
-            st->pc = PC;
+            st->arch.pc = PC;
             goto out;
         }
     }
@@ -531,13 +555,17 @@ slow_path:
             goto slow_path;
         }
     }
-    if (st->sasa_valid) {
-        zs_sasa_entry *e = &st->sasa[(PC >> 2) % st->sasa_entries];
+#if TIMING
+    if (st->u.sasa_pending && FETCH_DECISION_CYCLE >= st->u.sasa_pending_at)
+        sasa_apply(st, slots);
+#endif
+    if (st->arch.sasa_valid) {
+        zs_sasa_entry *e = &st->arch.sasa[(PC >> 2) % st->cfg.sasa_entries];
         st->counters[ZC_SASA_LOOKUPS]++;
         if (e->len && e->trigger == PC) {
             st->counters[ZC_SASA_CHECKS]++;
 #if VERIFY
-            if (st->tainted) { CHECK_TAINT(e->rs1); CHECK_TAINT(e->rs2); }
+            if (st->u.tainted) { CHECK_TAINT(e->rs1); CHECK_TAINT(e->rs2); }
 #endif
             DECIDE(e->is_and ? ZERO(e->rs1) && ZERO(e->rs2) : ZERO(e->rs1) || ZERO(e->rs2),
                    FETCH_DECISION_CYCLE)
@@ -567,7 +595,7 @@ fault:
     n--;
 #endif
     s->count--;
-    st->pc = PC;
+    st->arch.pc = PC;
     goto out;
 fetch_fault:
     /* a jump out of memory retires; the fetch at its target faults */
@@ -578,30 +606,30 @@ fetch_fault:
 #endif
     goto out;
 stop:
-    st->pc = PC_OF(ns);
+    st->arch.pc = PC_OF(ns);
 out:
-    memcpy(st->x, x, sizeof x);
+    memcpy(st->arch.x, x, sizeof x);
 #if BLOCKS
     if (sasa_on) st->counters[ZC_SASA_LOOKUPS] += n - sasa_n0;
 #endif
-    st->sprf = sprf_pack(zf) | 1;
+    st->arch.sprf = sprf_pack(zf) | 1;
     if (status >= ZS_ILLEGAL_INSTRUCTION && status != ZS_SWITCH) {
-        uint32_t off = st->pc - base;
-        st->fault_pc = st->pc;
-        st->fault_has_word = off < size && !(off & 3);
-        if (st->fault_has_word) memcpy(&st->fault_word, mem + off, 4);
+        uint32_t off = st->arch.pc - base;
+        st->report.fault_pc = st->arch.pc;
+        st->report.fault_has_word = off < size && !(off & 3);
+        if (st->report.fault_has_word) memcpy(&st->report.fault_word, mem + off, 4);
     }
 #if TIMING
     {
         zs_pipe q_ = pipe;       /* a copy: pipe may live in registers */
         pipe_settle(st, &q_);
     }
-    st->next_ex = pipe.next_ex;
-    st->max_ready = pipe.max_ready;
-    st->last_fetch_line = pipe.fetch_line;
+    st->u.next_ex = pipe.next_ex;
+    st->u.max_ready = pipe.max_ready;
+    st->u.last_fetch_line = pipe.fetch_line;
     st->counters[ZC_CYCLES] = pipe.next_ex + tm->stages - tm->execute_stage;
 #endif
-    st->run_n = n;
+    st->u.run_n = n;
     return status;
 
 #undef PC_OF
@@ -678,3 +706,4 @@ out:
 #undef TIMING
 #undef VERIFY
 #undef BLOCKS
+#undef PREDICTING

@@ -1,8 +1,11 @@
-/* The zskip core: predecode, caches, Xzs table, and the run loop variants. */
+/* The zskip core: predecode, blocks, the Xzs table, and the run loop variants; the
+ * timing models live in pipeline.h, predictor.h, cache.h and forwarding.h. */
 #include <string.h>
 
 #include "zs_core.h"
 #include "insns.h"
+#include "cache.h"
+#include "forwarding.h"
 
 /* Linux system call numbers the core implements (a7). */
 enum { ZS_SYS_WRITE = 64, ZS_SYS_EXIT = 93 };
@@ -59,7 +62,7 @@ struct zs_slot {
     uint8_t rd, rs1, rs2, opc;   /* rd is 32 (the sink) when an instruction writes x0 */
     uint16_t id;
     uint16_t blen;          /* length of the block entered here; 0: not known yet */
-    uint32_t blk;           /* its timing (st->blocks index); 0: not built, NO_BLOCK */
+    uint32_t blk;           /* its timing (st->u.blocks index); 0: not built, NO_BLOCK */
 };
 #define NO_BLOCK UINT32_MAX
 #define NO_TARGET INT32_MIN
@@ -100,8 +103,13 @@ static uint32_t csr_value(uint32_t csr, uint64_t cycle, uint64_t instret)
     }
 }
 
-/* Fill a slot from its word (MATCH/MASK from the table); -1 if no row matches. */
-static int decode_slot(zs_slot *s, uint32_t word)
+/* The op classes of the Xzs rows (isa/opcodes/xzs): a core without the extension's
+ * hardware decodes them as illegal. */
+#define ZS_XZS_CLASS(OPC) ((OPC) == OPC_LOAD_ZD || (OPC) == OPC_SKIP || (OPC) == OPC_SASA)
+
+/* Fill a slot from its word (MATCH/MASK from the table); -1 if no row matches (or an
+ * Xzs row does on a core without xzs). */
+static int decode_slot(zs_slot *s, uint32_t word, int xzs)
 {
     int id = -1;
 #define ZS_DECODE(ID, NAME, MATCH, MASK, OPC, R1, R2, RDR, WRD, IMMF) \
@@ -112,7 +120,8 @@ static int decode_slot(zs_slot *s, uint32_t word)
     } else
     ZS_INSN_LIST(ZS_DECODE) {}
 #undef ZS_DECODE
-    if (id < 0 || (s->opc == OPC_CSR && !csr_read_only(id, word)))
+    if (id < 0 || (s->opc == OPC_CSR && !csr_read_only(id, word)) ||
+        (!xzs && ZS_XZS_CLASS(s->opc)))
         return -1;
     s->id = (uint16_t)id;
     s->rs1 = (uint8_t)FIELD_RS1(word);
@@ -125,7 +134,7 @@ static int decode_slot(zs_slot *s, uint32_t word)
 static void fold_counts(zs_state *st, zs_slot *slots)
 {
     uint32_t carry = 0;      /* executions falling through into slot i (wraps: see count) */
-    for (uint32_t i = st->decoded_lo; i <= st->decoded_hi; i++) {
+    for (uint32_t i = st->u.decoded_lo; i <= st->u.decoded_hi; i++) {
         zs_slot *s = &slots[i];
         carry += s->count;
         s->count = 0;
@@ -136,13 +145,13 @@ static void fold_counts(zs_state *st, zs_slot *slots)
         }
         if (ZS_TERMINATOR(s->opc)) carry = 0;
     }
-    for (uint32_t b = 1; b <= st->nblocks; b++) {
-        zs_block *k = &st->blocks[b];
-        for (int o = 0; o < 2; o++) {
-            if (!k->runs[o]) continue;
+    for (uint32_t b = 1; b <= st->u.nblocks; b++) {
+        zs_block *k = &st->u.blocks[b];
+        for (int e = 0; e < ZS_ENDS; e++) {
+            if (!k->runs[e]) continue;
             for (int c = 0; c < ZS_BLOCK_CTRS; c++)
-                st->counters[ZS_BLOCK_CTR_FIRST + c] += k->runs[o] * k->ctr[o][c];
-            k->runs[o] = 0;
+                st->counters[ZS_BLOCK_CTR_FIRST + c] += k->runs[e] * k->ctr[e][c];
+            k->runs[e] = 0;
         }
     }
 }
@@ -150,52 +159,15 @@ static void fold_counts(zs_state *st, zs_slot *slots)
 /* fence.i: every slot decodes again, every block is learned again. */
 static void flush_decoded(zs_state *st, zs_slot *slots)
 {
-    uint32_t size = st->mem_size;
+    uint32_t size = st->cfg.mem_size;
     fold_counts(st, slots);
-    for (uint32_t i = st->decoded_lo; i <= st->decoded_hi && i < size / 4; i++) {
+    for (uint32_t i = st->u.decoded_lo; i <= st->u.decoded_hi && i < size / 4; i++) {
         slots[i].h[0] = slots[i].h[1] = 0;
         slots[i].blen = 0;
         slots[i].blk = 0;
     }
-    st->nblocks = 0;
-    st->icache_owner = 0;
-}
-
-/* Set-associative, LRU, write-back + write-allocate. Returns the stall in cycles:
- * hit_latency - 1 on a hit (the pipeline stage covers one cycle); on a miss also the
- * miss penalty and a line fill from memory, plus a line write if the victim is dirty. */
-static inline uint32_t cache_access(zs_cache *c, const zs_timing *tm, uint64_t *ctr,
-                                    uint32_t addr, int write, int miss_ctr, int wb_ctr)
-{
-    uint32_t line = addr >> c->line_shift;
-    uint32_t first = (line & (c->sets - 1)) * c->ways;
-    uint32_t victim = first;
-    c->stamp++;
-    for (uint32_t i = first; i < first + c->ways; i++) {
-        if (c->valid[i] && c->tag[i] == line) {
-            c->lru[i] = c->stamp;
-            c->dirty[i] |= (uint8_t)write;
-            c->last = i;
-            return c->hit_latency - 1;
-        }
-        if (!c->valid[i] ? c->valid[victim] : (c->valid[victim] && c->lru[i] < c->lru[victim]))
-            victim = i;
-    }
-    uint32_t stall = c->hit_latency - 1 + c->miss_penalty + tm->memory_latency;
-    ctr[miss_ctr]++;
-    ctr[ZC_MEM_READ_WORDS] += c->line_words;
-    if (c->valid[victim] && c->dirty[victim]) {
-        ctr[wb_ctr]++;
-        ctr[ZC_MEM_WRITE_WORDS] += c->line_words;
-        stall += tm->memory_latency;
-    }
-    c->tag[victim] = line;
-    c->valid[victim] = 1;
-    c->dirty[victim] = (uint8_t)write;
-    c->lru[victim] = c->stamp;
-    c->last = victim;
-    c->fills++;
-    return stall;
+    st->u.nblocks = 0;
+    cache_claim(&st->u.icache, 0);
 }
 
 /* Extra divider cycles in data-dependent mode: one per significant bit of |dividend|
@@ -206,113 +178,18 @@ static inline uint32_t div_bits(uint32_t dividend)
     return mag ? 32 - (uint32_t)__builtin_clz(mag) : 0;
 }
 
+#include "pipeline.h"
 
-/* ---- the pipeline model, one instruction at a time ----
- * The only definition of the timing: the per-instruction loop calls it through ISSUE
- * and the effect macros, the block precompute runs it once per block on an idle
- * pipeline, and the replay runs it over a block execution that saw a dynamic event. */
-typedef struct {
-    uint64_t next_ex;        /* earliest EX start of the next instruction */
-    uint64_t t;              /* EX start of the current one */
-    uint64_t max_ready;
-    uint32_t fetch_line;
-    int real_icache;         /* 0: every fetch hits (the block precompute) */
-    uint32_t waits;          /* cycles waited for operands (the block precompute) */
-    /* the block loop writes a block's ready times when something may read them: the
-     * last static run (block index, entry cycle) until then */
-    uint32_t pending;
-    uint64_t pending_entry;
-    uint64_t *ready;
-    uint8_t *ready_cause;
-    uint64_t *ctr;
-} zs_pipe;
-
-static inline void pipe_set_ready(zs_pipe *p, uint32_t r, uint64_t when)
-{
-    p->ready[r] = when;
-    if (when > p->max_ready) p->max_ready = when;
-}
-
-/* IF: the I-cache is looked up when fetch moves to another line. */
-static inline void pipe_fetch(zs_state *st, zs_pipe *p, uint32_t pc)
-{
-    p->t = p->next_ex;
-    uint32_t line = pc >> st->icache.line_shift;
-    if (__builtin_expect(line != p->fetch_line, 0)) {
-        uint32_t stall = p->real_icache
-            ? (st->icache_owner = 0,
-               cache_access(&st->icache, &st->tm, p->ctr, pc, 0, ZC_ICACHE_MISSES,
-                            ZC_ICACHE_MISSES))
-            : st->icache.hit_latency - 1;
-        p->fetch_line = line;
-        p->t += stall;
-        p->ctr[ZC_STALL_ICACHE] += stall;
-    }
-}
-
-/* ID: wait for a source register, charged to the producer's cause. */
-static inline void pipe_hazard(zs_pipe *p, uint32_t r)
-{
-    uint64_t ready = p->ready[r];
-    if (ready > p->t) {
-        p->waits += (uint32_t)(ready - p->t);
-        p->ctr[p->ready_cause[r]] += ready - p->t;
-        p->t = ready;
-    }
-}
-
-/* EX: occupancy by op class; the result is ready for consumers tm_result later. */
-static inline void pipe_execute(zs_state *st, zs_pipe *p, uint32_t opc, int wrd, uint32_t rd,
-                                uint32_t dividend)
-{
-    uint32_t occ = st->tm.occupancy[opc];
-    if (opc == OPC_DIV && st->tm.div_data_dependent) occ += div_bits(dividend);
-    p->next_ex = p->t + occ;
-    if (occ > 1) p->ctr[st->tm_cause[opc]] += occ - 1;
-    if (wrd) {
-        pipe_set_ready(p, rd, p->t + occ + st->tm_result[opc]);
-        p->ready_cause[rd] = st->tm_cause[opc];
-    }
-}
-
-/* MEM: a data-cache stall holds EX and delays a load's result. */
-static inline void pipe_dcache(zs_pipe *p, uint32_t stall, int load, uint32_t rd)
-{
-    if (stall) {
-        p->next_ex += stall;
-        if (load) pipe_set_ready(p, rd, p->ready[rd] + stall);
-        p->ctr[ZC_STALL_DCACHE] += stall;
-    }
-}
-
-/* A redirect resolved in `stage` refetches the stage - 1 younger slots. */
-static inline void pipe_redirect(zs_pipe *p, uint32_t stage, int counter)
-{
-    p->next_ex += stage - 1;
-    p->ctr[counter] += stage - 1;
-}
-
-/* A conditional branch after its outcome is known (the taken count is the caller's). */
-static inline void pipe_branch(zs_state *st, zs_pipe *p, int taken, int32_t imm)
-{
-    int predicted = st->tm.btfn && imm < 0;
-    if (taken != predicted) {
-        p->ctr[ZC_MISPREDICTIONS]++;
-        pipe_redirect(p, st->tm.execute_stage, ZC_STALL_BRANCH_MISPREDICT);
-    } else if (taken) {
-        pipe_redirect(p, st->tm.decode_stage, ZC_STALL_TAKEN_BRANCH);
-    }
-}
 
 static inline zs_sasa_entry *sasa_entry(zs_state *st, uint32_t pc)
 {
-    return &st->sasa[(pc >> 2) % st->sasa_entries];
+    return &st->arch.sasa[(pc >> 2) % st->cfg.sasa_entries];
 }
 
 static inline int sasa_is_trigger(zs_state *st, uint32_t pc)
 {
     const zs_sasa_entry *e = sasa_entry(st, pc);
-    return st->sasa_valid && e->len && e->trigger == pc;
+    return st->arch.sasa_valid && e->len && e->trigger == pc;
 }
 
 /* A write to the table; a new trigger's slot gets the block loop's trigger handler (the
@@ -323,15 +200,37 @@ static void sasa_write(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t 
 {
     /* direct-mapped: the write replaces whatever the slot held; len 0 leaves it empty */
     zs_sasa_entry *e = sasa_entry(st, trigger);
-    uint32_t off = trigger - st->mem_base;
-    if (len && off < st->mem_size && !(off & 3) && slots[off >> 2].h[1])
-        slots[off >> 2].h[1] = st->block_trigger_handler;
-    st->sasa_valid += (len != 0) - (e->len != 0);
+    uint32_t off = trigger - st->cfg.mem_base;
+    if (len && off < st->cfg.mem_size && !(off & 3) && slots[off >> 2].h[1])
+        slots[off >> 2].h[1] = st->u.block_trigger_handler;
+    st->arch.sasa_valid += (len != 0) - (e->len != 0);
     e->trigger = trigger;
     e->len = len;
     e->rs1 = (uint8_t)rs1;
     e->rs2 = (uint8_t)rs2;
     e->is_and = (uint8_t)is_and;
+}
+
+/* The pending write takes effect. */
+static void sasa_apply(zs_state *st, zs_slot *slots)
+{
+    const zs_sasa_entry *e = &st->u.sasa_next;
+    if (!st->u.sasa_pending) return;
+    st->u.sasa_pending = 0;
+    sasa_write(st, slots, e->trigger, e->rs1, e->rs2, e->is_and, e->len);
+}
+
+/* Timing: a write takes effect when its sasa.* leaves EX, so it is seen by the fetches
+ * from that cycle (`at`) on, not by the execute_stage - 1 slots already fetched behind
+ * it. A pending older write takes effect first. */
+static void sasa_defer(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t rs1,
+                       uint32_t rs2, uint32_t is_and, uint32_t len, uint64_t at)
+{
+    sasa_apply(st, slots);
+    st->u.sasa_next = (zs_sasa_entry){ .trigger = trigger, .len = len, .rs1 = (uint8_t)rs1,
+                                     .rs2 = (uint8_t)rs2, .is_and = (uint8_t)is_and };
+    st->u.sasa_pending = 1;
+    st->u.sasa_pending_at = at;
 }
 
 /* ---- blocks with precomputed timing (the fast timing loop) ---- */
@@ -340,38 +239,22 @@ static void sasa_write(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t 
 static inline void pipe_settle(zs_state *st, zs_pipe *p)
 {
     if (!p->pending) return;
-    const zs_block *k = &st->blocks[p->pending];
+    const zs_block *k = &st->u.blocks[p->pending];
     for (uint32_t w = 0; w < k->nwrites; w++) {
         p->ready[k->writes[w].reg] = p->pending_entry + k->writes[w].ready;
-        p->ready_cause[k->writes[w].reg] = k->writes[w].cause;
+        p->ready_opc[k->writes[w].reg] = k->writes[w].opc;
     }
     p->pending = 0;
 }
-enum { END_NONE = -1, END_ABORTED = 2 };   /* else the outcome: 0 fall-through, 1 taken */
 
-/* The timing of decoded slot s at pc, then its data-cache and redirect events: dstall
- * is the data-cache stall it saw, end its outcome when it ends the block. */
-static inline void pipe_slot(zs_state *st, zs_pipe *p, const zs_slot *s, uint32_t pc,
-                             uint32_t dstall, int end)
+/* How a block ended, as pipe_slot() takes it (see ZS_ENDS), from how the block loop
+ * recorded it: under a static predictor the outcome alone (the predictor's verdict
+ * follows from it and the branch), so that loop never asks the predictor. */
+static inline int end_code(const zs_state *st, const zs_slot *last, int end)
 {
-    int load = s->opc == OPC_LOAD || s->opc == OPC_LOAD_ZD;
-    pipe_fetch(st, p, pc);
-    if (reads_rs1[s->id]) pipe_hazard(p, s->rs1);
-    if (reads_rs2[s->id]) pipe_hazard(p, s->rs2);
-    if (reads_rd[s->id]) pipe_hazard(p, s->rd);
-    pipe_execute(st, p, s->opc, writes_rd[s->id], s->rd, 0);
-    if (end == END_ABORTED) {            /* it faulted; a branch only faults when taken */
-        if (s->opc == OPC_BRANCH) p->ctr[ZC_BRANCHES_TAKEN]++;
-    } else if (load || s->opc == OPC_STORE) {
-        pipe_dcache(p, dstall, load, s->rd);
-    } else if (s->opc == OPC_BRANCH) {
-        if (end) p->ctr[ZC_BRANCHES_TAKEN]++;
-        pipe_branch(st, p, end, s->imm);
-    } else if (s->id == ZS_ID_JAL) {
-        pipe_redirect(p, st->tm.decode_stage, ZC_STALL_JUMP);
-    } else if (s->id == ZS_ID_JALR) {
-        pipe_redirect(p, st->tm.execute_stage, ZC_STALL_JUMP);
-    }
+    if (end < 0 || end >= 2 || last->opc != OPC_BRANCH || !pred_is_static(&st->cfg.tm.bp))
+        return end;
+    return end + 2 * pred_static(&st->cfg.tm.bp, last->imm, end);
 }
 
 /* The static schedule of the block entered at slot b (pc): the per-instruction model
@@ -380,46 +263,47 @@ static inline void pipe_slot(zs_state *st, zs_pipe *p, const zs_slot *s, uint32_
  * it cannot have one: its divides must be of fixed latency, its lines few. */
 static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
 {
-    uint32_t len = b->blen, shift = st->icache.line_shift;
+    uint32_t len = b->blen, shift = st->u.icache.geo.line_shift;
     zs_slot *end = b + len - 1;
     uint32_t first_line = pc >> shift;
     uint32_t nlines = ((pc + 4 * (len - 1)) >> shift) - first_line + 1;
-    if (len > ZS_BLOCK_MAX_LEN || nlines > ZS_BLOCK_MAX_LINES || nlines > st->icache.sets ||
-        st->nblocks + 1 >= ZS_MAX_BLOCKS)
+    if (len > ZS_BLOCK_MAX_LEN || nlines > ZS_BLOCK_MAX_LINES || nlines > st->u.icache.geo.sets ||
+        st->u.nblocks + 1 >= ZS_MAX_BLOCKS)
         return NO_BLOCK;
     for (zs_slot *s = b; s < end; s++)
-        if (s->opc == OPC_DIV && st->tm.div_data_dependent) return NO_BLOCK;
+        if (s->opc == OPC_DIV && st->cfg.tm.div_data_dependent) return NO_BLOCK;
 
-    uint32_t index = ++st->nblocks;
-    zs_block *k = &st->blocks[index];
+    uint32_t index = ++st->u.nblocks;
+    zs_block *k = &st->u.blocks[index];
     memset(k, 0, sizeof *k);
     const uint64_t entry = 1ull << 32;       /* after every ready time of an idle pipeline */
     uint64_t ready[33];
-    uint8_t cause[33];
+    uint8_t opc[33];
     uint16_t pos[33] = {0};
     for (uint32_t i = 0; i < len; i++)
         if (writes_rd[b[i].id]) pos[b[i].rd] = (uint16_t)i;
     k->no_waits = 1;
-    for (int o = 0; o < 2; o++) {
+    const int ends = pred_is_static(&st->cfg.tm.bp) ? 2 : ZS_ENDS;   /* see end_code() */
+    for (int e = 0; e < ends; e++) {
         uint64_t ctr[ZS_NUM_COUNTERS] = {0};
         memset(ready, 0, sizeof ready);
-        memset(cause, 0, sizeof cause);
+        memset(opc, 0, sizeof opc);
         zs_pipe p = { .next_ex = entry, .fetch_line = first_line, .real_icache = 0,
-                      .ready = ready, .ready_cause = cause, .ctr = ctr };
+                      .ready = ready, .ready_opc = opc, .ctr = ctr };
         for (uint32_t i = 0; i < len; i++)
-            pipe_slot(st, &p, b + i, pc + 4 * i, st->dcache.hit_latency - 1,
-                      i == len - 1 ? o : END_NONE);
-        k->cycles[o] = (uint32_t)(p.next_ex - entry);
+            pipe_slot(st, &p, b + i, pc + 4 * i, st->u.dcache.geo.hit_latency - 1,
+                      i == len - 1 ? end_code(st, end, e) : END_NONE);
+        k->cycles[e] = (uint32_t)(p.next_ex - entry);
         if (p.waits) k->no_waits = 0;
         k->last_t = (uint32_t)(p.t - entry);
         for (int c = 0; c < ZS_BLOCK_CTRS; c++)
-            k->ctr[o][c] = (uint32_t)ctr[ZS_BLOCK_CTR_FIRST + c];
+            k->ctr[e][c] = (uint32_t)ctr[ZS_BLOCK_CTR_FIRST + c];
     }
-    for (uint32_t r = 0; r < 33; r++) {      /* what the block writes (either outcome) */
+    for (uint32_t r = 0; r < 33; r++) {      /* what the block writes (any end) */
         if (!ready[r]) continue;
         uint32_t when = (uint32_t)(ready[r] - entry);
         k->writes[k->nwrites].reg = (uint8_t)r;
-        k->writes[k->nwrites].cause = cause[r];
+        k->writes[k->nwrites].opc = opc[r];
         k->writes[k->nwrites].ready = when;
         k->writes[k->nwrites].pos = pos[r];
         k->nwrites++;
@@ -428,19 +312,11 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
     k->first_line = first_line;
     k->nlines = nlines;
     /* run right after itself: fetch moves back from its last line to its first (a hit) */
-    k->again_stall = nlines > 1 ? st->icache.hit_latency - 1 : 0;
-    for (int o = 0; o < 2; o++)
-        k->again[o] = k->max_ready <= k->cycles[o] ? k->again_stall + k->cycles[o] : 0;
+    k->again_stall = nlines > 1 ? st->u.icache.geo.hit_latency - 1 : 0;
+    for (int e = 0; e < ends; e++)
+        k->again[e] = k->max_ready <= k->cycles[e] ? k->again_stall + k->cycles[e] : 0;
     k->igen = UINT64_MAX;                    /* the first run replays */
     return index;
-}
-
-static int cache_find(const zs_cache *c, uint32_t line)
-{
-    uint32_t first = (line & (c->sets - 1)) * c->ways;
-    for (uint32_t i = first; i < first + c->ways; i++)
-        if (c->valid[i] && c->tag[i] == line) return (int)i;
-    return -1;
 }
 
 /* A block execution that saw a dynamic event (a register not ready at entry, an
@@ -451,24 +327,15 @@ static int cache_find(const zs_cache *c, uint32_t line)
 static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot *b,
                          uint32_t pc, uint32_t n, int end)
 {
-    zs_block *k = &st->blocks[index];
-    uint64_t fills = st->icache.fills;
+    zs_block *k = &st->u.blocks[index];
     pipe_settle(st, p);
     for (uint32_t i = 0; i < n; i++)
-        pipe_slot(st, p, b + i, pc + 4 * i, st->dstall[i], i == n - 1 ? end : END_NONE);
+        pipe_slot(st, p, b + i, pc + 4 * i, st->u.dstall[i],
+                  i == n - 1 ? end_code(st, b + i, end) : END_NONE);
     if (end == END_ABORTED || end == END_NONE) return;
-    st->icache_owner = index;
-    if (k->igen == fills && st->icache.fills == fills)
-        return;                              /* no line moved: where they were */
-    k->igen = st->icache.fills;
-    for (uint32_t j = 0; j < k->nlines; j++) {
-        int i = cache_find(&st->icache, k->first_line + j);
-        if (i < 0) {
-            k->igen = UINT64_MAX;
-            break;
-        }
-        k->line_index[j] = (uint32_t)i;
-    }
+    if (!cache_unchanged(&st->u.icache, k->igen))   /* a line moved: find them again */
+        k->igen = cache_locate_lines(&st->u.icache, k->first_line, k->nlines, k->line_index);
+    cache_claim(&st->u.icache, index);
 }
 
 /* A block execution without dynamic events: its static schedule shifted to the entry
@@ -480,21 +347,17 @@ static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot
 static inline __attribute__((always_inline))
 void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
 {
-    zs_cache *ic = &st->icache;
-    zs_block *k = &st->blocks[index];
+    zs_cache *ic = &st->u.icache;
+    zs_block *k = &st->u.blocks[index];
     uint64_t e = p->next_ex;
     uint32_t j = 0;
     if (k->first_line == p->fetch_line) {
         j = 1;                               /* no lookup for the line being fetched */
     } else {
-        e += ic->hit_latency - 1;
-        p->ctr[ZC_STALL_ICACHE] += ic->hit_latency - 1;
+        e += ic->geo.hit_latency - 1;
+        p->ctr[ZC_STALL_ICACHE] += ic->geo.hit_latency - 1;
     }
-    if (st->icache_owner != index) {
-        for (; j < k->nlines; j++)
-            ic->lru[k->line_index[j]] = ++ic->stamp;
-        st->icache_owner = index;
-    }
+    cache_touch_lines(ic, index, k->line_index + j, k->nlines - j);
     p->fetch_line = k->first_line + k->nlines - 1;
     p->t = e + k->last_t;
     p->next_ex = e + k->cycles[o];
@@ -513,7 +376,7 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
 static inline __attribute__((always_inline))
 void run_static_again(zs_state *st, zs_pipe *p, uint32_t index, int o)
 {
-    zs_block *k = &st->blocks[index];
+    zs_block *k = &st->u.blocks[index];
     p->pending_entry = p->next_ex + k->again_stall;
     p->next_ex += k->again[o];
     p->ctr[ZC_STALL_ICACHE] += k->again_stall;
@@ -527,14 +390,14 @@ void run_static_again(zs_state *st, zs_pipe *p, uint32_t index, int o)
 static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot *b,
                                int o, uint32_t extra)
 {
-    const zs_block *k = &st->blocks[index];
-    const uint32_t dhit = st->dcache.hit_latency - 1;
+    const zs_block *k = &st->u.blocks[index];
+    const uint32_t dhit = st->u.dcache.geo.hit_latency - 1;
     uint32_t shift[ZS_BLOCK_MAX_LEN], sum = 0;   /* stall cycles up to each position */
     uint32_t len = b->blen;
     run_static(st, p, index, o);
     for (uint32_t i = 0; i < len; i++) {
         uint8_t opc = b[i].opc;
-        if (opc == OPC_LOAD || opc == OPC_LOAD_ZD || opc == OPC_STORE) sum += st->dstall[i] - dhit;
+        if (opc == OPC_LOAD || opc == OPC_LOAD_ZD || opc == OPC_STORE) sum += st->u.dstall[i] - dhit;
         shift[i] = sum;
     }
     p->t += extra;
@@ -543,13 +406,13 @@ static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, const z
     for (uint32_t w = 0; w < k->nwrites; w++) {  /* its ready times, now (see pipe_settle) */
         uint64_t when = p->pending_entry + k->writes[w].ready + shift[k->writes[w].pos];
         p->ready[k->writes[w].reg] = when;
-        p->ready_cause[k->writes[w].reg] = k->writes[w].cause;
+        p->ready_opc[k->writes[w].reg] = k->writes[w].opc;
         if (when > p->max_ready) p->max_ready = when;
     }
     p->pending = 0;
 }
 
-/* The SpRF as a mask (st->sprf) and as one byte per register (the run loops). */
+/* The SpRF as a mask (st->arch.sprf) and as one byte per register (the run loops). */
 static inline uint64_t sprf_pack(const uint8_t *zf)
 {
     uint64_t v = 0;
@@ -566,20 +429,20 @@ static inline void sprf_unpack(uint8_t *zf, uint64_t v)
 static void start_block(zs_state *st, const uint32_t *x, uint64_t sprf, uint32_t start,
                         uint32_t end)
 {
-    memcpy(st->shadow_x, x, sizeof st->shadow_x);
-    st->shadow_sprf = sprf;
-    st->block_start = start;
-    st->block_end = end;
-    st->in_block = 1;
+    memcpy(st->u.shadow_x, x, sizeof st->u.shadow_x);
+    st->u.shadow_sprf = sprf;
+    st->report.block_start = start;
+    st->report.block_end = end;
+    st->u.in_block = 1;
 }
 
 /* ... and at its end taint every register the block changed (value or SpRF bit). */
 static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
 {
     for (int r = 1; r < 32; r++)
-        if (x[r] != st->shadow_x[r] || ((sprf ^ st->shadow_sprf) >> r & 1))
-            st->tainted |= 1ull << r;
-    st->in_block = 0;
+        if (x[r] != st->u.shadow_x[r] || ((sprf ^ st->u.shadow_sprf) >> r & 1))
+            st->u.tainted |= 1ull << r;
+    st->u.in_block = 0;
 }
 
 #define RUN_NAME run_functional
@@ -606,6 +469,13 @@ static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
 #define BLOCKS 1
 #include "run_loop.h"
 
+#define RUN_NAME run_timing_blocks_predicting
+#define TIMING 1
+#define VERIFY 0
+#define BLOCKS 1
+#define PREDICTING 1
+#include "run_loop.h"
+
 #define RUN_NAME run_functional_verify
 #define TIMING 0
 #define VERIFY 1
@@ -618,43 +488,35 @@ static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
 #define BLOCKS 0
 #include "run_loop.h"
 
-/* Start state from the configured fields (pc, x, mem_*, tm, caches' geometry, flags):
+/* Start state from the configuration (st->cfg) and the pc and registers Python set:
  * clears everything that running changes. */
 void zs_reset(zs_state *st)
 {
-    const zs_timing *tm = &st->tm;
-    st->sprf = 1;
-    st->x[0] = st->x[32] = 0;
-    st->exit_code = 0;
-    st->sasa_valid = 0;
-    memset(st->sasa, 0, sizeof st->sasa);
+    const zs_timing *tm = &st->cfg.tm;
+    st->arch.sprf = 1;
+    st->arch.x[0] = st->arch.x[32] = 0;
+    st->report.exit_code = 0;
+    st->arch.sasa_valid = 0;
+    st->u.sasa_pending = 0;
+    memset(st->arch.sasa, 0, sizeof st->arch.sasa);
     memset(st->counters, 0, sizeof st->counters);
     memset(st->insn_counts, 0, sizeof st->insn_counts);
-    memset(st->ready, 0, sizeof st->ready);
-    st->in_block = 0;
-    st->tainted = 0;
-    st->max_ready = 0;
-    st->nblocks = 0;
-    st->icache_owner = 0;
-    st->slots_ready = 0;
-    st->decoded_lo = 1;
-    st->decoded_hi = 0;
-    st->last_fetch_line = UINT32_MAX;
-    st->next_ex = tm->execute_stage - 1;     /* the first instruction is fetched in cycle 0 */
-    if (!st->functional) st->counters[ZC_STALL_FILL] = tm->stages - 1;
-    for (int c = 0; c < OPC_COUNT; c++) {
-        int is_load = c == OPC_LOAD || c == OPC_LOAD_ZD;
-        st->tm_result[c] = tm->bypassing ? (is_load ? tm->memory_stages : 0)
-                                         : tm->stages - tm->decode_stage - 1;
-        st->tm_cause[c] = is_load ? ZC_STALL_LOAD_USE : c == OPC_MUL ? ZC_STALL_MUL
-                        : c == OPC_DIV ? ZC_STALL_DIV : ZC_STALL_RAW;
-    }
-    for (zs_cache *c = &st->icache; c; c = c == &st->icache ? &st->dcache : NULL) {
-        c->stamp = 0;
-        c->fills = 0;
-        memset(c->valid, 0, sizeof c->valid);
-        memset(c->dirty, 0, sizeof c->dirty);
-    }
+    memset(st->u.ready, 0, sizeof st->u.ready);
+    memset(st->u.ready_opc, 0, sizeof st->u.ready_opc);
+    st->u.in_block = 0;
+    st->u.tainted = 0;
+    st->u.max_ready = 0;
+    st->u.nblocks = 0;
+    st->u.slots_ready = 0;
+    st->u.decoded_lo = 1;
+    st->u.decoded_hi = 0;
+    st->u.last_fetch_line = UINT32_MAX;
+    st->u.next_ex = tm->execute_stage - 1;     /* the first instruction is fetched in cycle 0 */
+    if (!st->cfg.functional) st->counters[ZC_STALL_FILL] = tm->stages - 1;
+    forwarding_init(&st->u.fw, tm);
+    cache_reset(&st->u.icache, &st->cfg.icache);
+    cache_reset(&st->u.dcache, &st->cfg.dcache);
+    pred_reset(&st->u.bp);
 }
 
 typedef int (*zs_loop)(zs_state *, uint8_t *, zs_slot *, uint64_t);
@@ -664,13 +526,16 @@ typedef int (*zs_loop)(zs_state *, uint8_t *, zs_slot *, uint64_t);
  * keep to the per-instruction loop. */
 int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns)
 {
-    zs_loop step = st->functional ? (st->verify ? run_functional_verify : run_functional)
-                                  : (st->verify ? run_timing_verify : run_timing);
-    zs_loop blocks = st->functional ? run_functional_blocks : run_timing_blocks;
-    int use_blocks = !st->verify && !st->per_instruction;
+    const zs_config *cfg = &st->cfg;
+    zs_loop step = cfg->functional ? (cfg->verify ? run_functional_verify : run_functional)
+                                   : (cfg->verify ? run_timing_verify : run_timing);
+    zs_loop blocks = cfg->functional ? run_functional_blocks
+                   : pred_is_static(&cfg->tm.bp) ? run_timing_blocks
+                                                 : run_timing_blocks_predicting;
+    int use_blocks = !cfg->verify && !cfg->per_instruction;
     int status;
-    st->instret0 = st->counters[ZC_INSTRET];
-    st->run_n = 0;
+    st->u.instret0 = st->counters[ZC_INSTRET];
+    st->u.run_n = 0;
     while ((status = (use_blocks ? blocks : step)(st, mem, slots, max_insns)) == ZS_SWITCH)
         use_blocks = !use_blocks;
     fold_counts(st, slots);

@@ -1,12 +1,22 @@
 /* The zskip core: state, counters and the batch run call (the whole cffi boundary).
  *
- * State is one flat struct; memory and the predecoded-slot array are buffers owned by
- * Python (numpy). Counters are a flat uint64 array indexed by enum zs_counter; Python
- * reads their names with zs_counter_name(), so the list exists only here. */
+ * The state is configuration (zs_config: set by Python before zs_reset, never changed
+ * by running), architectural state (zs_arch: pc, registers, SpRF, SASA table), the
+ * report of the last zs_run (zs_report: exit code, fault, output), the counters and
+ * the microarchitectural state (zs_uarch: pipeline, caches, predictor, blocks), which
+ * is C's alone. Memory and the predecoded-slot array are buffers owned by Python
+ * (numpy). Counters are a flat uint64 array indexed by enum zs_counter; Python reads
+ * their names with zs_counter_name(), so the list exists only here.
+ *
+ * build_core.py makes the cffi cdef from this header: preprocessed with ZS_CDEF
+ * defined, it is what Python sees (zs_uarch, under #ifndef ZS_CDEF, is not), plus the
+ * numeric ZS_* #defines. */
 #ifndef ZSKIP_CORE_H
 #define ZSKIP_CORE_H
 
+#ifndef ZS_CDEF
 #include <stdint.h>
+#endif
 
 #include "isa_table.h"
 
@@ -65,85 +75,131 @@ enum zs_unsafe {
 #define ZS_BLOCK_CTR_FIRST ZC_STALL_LOAD_USE
 #define ZS_BLOCK_CTRS (ZC_MISPREDICTIONS - ZC_STALL_LOAD_USE + 1)
 
-typedef struct zs_slot zs_slot;
-
 typedef struct {
     uint32_t trigger, len;   /* len 0: entry empty */
     uint8_t rs1, rs2, is_and, pad;
 } zs_sasa_entry;
 
+/* ---- configuration ---- */
+
 typedef struct {
-    /* geometry (set by Python from the config) */
     uint32_t sets, ways, line_shift, line_words, hit_latency, miss_penalty;
-    /* state */
-    uint64_t stamp, fills;                 /* fills: lines replaced so far */
-    uint32_t last;                         /* index of the line the last access used */
-    uint32_t tag[ZS_CACHE_MAX_LINES];      /* line address (addr >> line_shift) */
-    uint64_t lru[ZS_CACHE_MAX_LINES];      /* last-use stamp */
-    uint8_t valid[ZS_CACHE_MAX_LINES], dirty[ZS_CACHE_MAX_LINES];
-} zs_cache;
+} zs_cache_config;
+
+/* The branch predictor (predictor.h); entries and btb_entries powers of two. */
+enum zs_predictor_kind { ZS_PRED_NOT_TAKEN, ZS_PRED_BTFN, ZS_PRED_BIMODAL, ZS_PRED_GSHARE };
+typedef struct {
+    uint32_t kind;                     /* enum zs_predictor_kind */
+    uint32_t entries, history_bits, btb_entries;
+} zs_predictor_config;
 
 /* Timing parameters (set by Python from the config; see configs/embedded.toml). */
 typedef struct {
     uint32_t stages, decode_stage, execute_stage, memory_stages;
-    uint32_t bypassing, btfn;                 /* btfn 0: predict not taken */
+    uint32_t bypassing;
+    zs_predictor_config bp;
+    uint32_t mul_pipelined;                   /* 1: a mul may start every cycle */
     uint32_t skip_taken_penalty, skip_not_taken_penalty;
     uint32_t occupancy[OPC_COUNT];            /* cycles each class holds EX */
     uint32_t div_data_dependent;              /* divider: base + bits of |dividend| */
     uint32_t memory_latency;                  /* cycles to read or write one line */
 } zs_timing;
 
+typedef struct {
+    uint32_t mem_base, mem_size;
+    uint32_t functional, verify;
+    uint32_t per_instruction; /* 1: never the block fast path (the exact reference loop) */
+    uint32_t sasa_entries;
+    uint32_t xzs;             /* 0: no Xzs hardware, its rows decode as illegal */
+    zs_timing tm;
+    zs_cache_config icache, dcache;
+} zs_config;
+
+/* ---- architectural state ---- */
+typedef struct {
+    uint32_t pc;
+    uint32_t x[33];          /* x[32] is the sink for writes to x0 */
+    uint64_t sprf;           /* bit i = SpRF[i]; bit 0 always set, bit 32 the x0 sink */
+    uint32_t sasa_valid;     /* entries in use */
+    zs_sasa_entry sasa[ZS_SASA_MAX];
+} zs_arch;
+
+/* ---- why the last zs_run stopped ---- */
+typedef struct {
+    int32_t exit_code;
+    uint32_t fault_pc, fault_word, fault_addr, fault_has_word, fault_is_store;
+    uint32_t out_fd, out_addr, out_len;
+    uint32_t unsafe_kind, block_start, block_end;
+} zs_report;
+
+/* ---- microarchitectural state ---- */
+#ifndef ZS_CDEF
+#include "predictor.h"
+
+typedef struct zs_slot zs_slot;
+
+typedef struct {
+    zs_cache_config geo;                   /* copied from zs_config at reset */
+    uint64_t stamp, fills;                 /* fills: lines replaced so far */
+    uint32_t owner;                        /* nonzero: the block whose hits were the last
+                                            * accesses (see cache.h) */
+    uint32_t tag[ZS_CACHE_MAX_LINES];      /* line address (addr >> line_shift) */
+    uint64_t lru[ZS_CACHE_MAX_LINES];      /* last-use stamp */
+    uint8_t valid[ZS_CACHE_MAX_LINES], dirty[ZS_CACHE_MAX_LINES];
+} zs_cache;
+
+/* See forwarding.h. */
+typedef struct {
+    uint32_t result[OPC_COUNT];   /* cycles after EX occupancy until a consumer may start EX */
+    uint8_t cause[OPC_COUNT];     /* stall counter charged for waiting on this class */
+    uint32_t writeback;           /* cycles after EX occupancy until WB */
+} zs_forwarding;
+
+/* How a block ended: its outcome (0 fall-through, 1 taken) + 2 * the predictor's
+ * verdict on its final branch (enum zs_verdict; 0 for other ends).
+ * Under a static predictor the block loop keeps the outcome alone (end_code()). */
+#define ZS_ENDS (2 * ZS_VERDICTS)
+
 /* A basic block's timing when it starts with every register ready, its fetch line
  * already in the I-cache and every data access hitting: what each execution adds,
- * per outcome of its final branch (0 fall-through, 1 taken). Executions that see any
- * other event replay the per-instruction model instead (zs_core.c). */
+ * per end. Executions that see any other event replay the per-instruction model
+ * instead (zs_core.c). */
 typedef struct {
-    uint64_t runs[2];                       /* executions on the static schedule */
+    uint64_t runs[ZS_ENDS];                 /* executions on the static schedule */
     uint64_t igen;                          /* I-cache generation after its last fetches */
-    uint32_t cycles[2];                     /* next_ex advance */
+    uint32_t cycles[ZS_ENDS];               /* next_ex advance */
     /* a run right after its own static run: next_ex advance when that updates neither
      * the I-cache's order (its lines are the most recent) nor max_ready (no ready time
      * later than its end), else 0; the I-cache stall of fetching its first line again */
-    uint32_t again[2], again_stall;
+    uint32_t again[ZS_ENDS], again_stall;
     uint32_t last_t;                        /* EX start of its last instruction (offset) */
-    uint32_t ctr[2][ZS_BLOCK_CTRS];         /* counter deltas */
+    uint32_t ctr[ZS_ENDS][ZS_BLOCK_CTRS];   /* counter deltas */
     uint32_t first_line, nlines;            /* the fetch lines it spans */
     uint32_t line_index[ZS_BLOCK_MAX_LINES];  /* where they sat in the I-cache at igen */
     uint32_t max_ready;                     /* latest register ready time (offset) */
     uint32_t no_waits;                      /* no operand waits: data-cache stalls add */
     uint32_t nwrites;
-    /* the registers it writes: ready time (offset), stall cause, last writer (position) */
-    struct { uint8_t reg, cause; uint16_t pos; uint32_t ready; } writes[33];
+    /* the registers it writes: ready time (offset), the writer's op class and position */
+    struct { uint8_t reg, opc; uint16_t pos; uint32_t ready; } writes[33];
 } zs_block;
 
-typedef struct zs_state {
-    uint32_t pc;
-    uint32_t x[33];          /* x[32] is the sink for writes to x0 */
-    uint64_t sprf;           /* bit i = SpRF[i]; bit 0 always set, bit 32 the x0 sink */
-    uint32_t mem_base, mem_size;
-    uint32_t functional, verify;
-    uint32_t per_instruction; /* 1: never the block fast path (the exact reference loop) */
-    int32_t exit_code;
-    /* fault / output report */
-    uint32_t fault_pc, fault_word, fault_addr, fault_has_word, fault_is_store;
-    uint32_t out_fd, out_addr, out_len;
-    uint32_t unsafe_kind, block_start, block_end;
-    /* SASA table */
-    uint32_t sasa_entries, sasa_valid;
-    zs_sasa_entry sasa[ZS_SASA_MAX];
+typedef struct {
+    /* timing: a SASA write not yet in effect (sasa_pending), and the first fetch cycle
+     * that sees it */
+    uint32_t sasa_pending;
+    zs_sasa_entry sasa_next;
+    uint64_t sasa_pending_at;
     /* the block loop's handler for a slot that is a SASA trigger (as h[1]); set by the
      * block loop, so valid wherever a slot has an h[1] */
     int32_t block_trigger_handler;
     /* timing state: earliest EX-start cycle of the next instruction, register readiness */
-    zs_timing tm;
-    uint32_t tm_result[OPC_COUNT];   /* cycles after EX occupancy until a consumer may issue */
-    uint8_t tm_cause[OPC_COUNT];     /* stall counter charged for waiting on this class */
+    zs_forwarding fw;
     uint64_t next_ex, max_ready;     /* max_ready: no ready[] is later than this */
     uint64_t ready[33];
-    uint8_t ready_cause[33];
+    uint8_t ready_opc[33];           /* op class of the last writer */
     uint32_t last_fetch_line;
-    uint32_t icache_owner;           /* block whose fetches were the last I-cache accesses */
     zs_cache icache, dcache;
+    zs_predictor bp;
     /* fast timing loop: blocks (index 0 unused) and the data-cache stalls of the
      * running block, by position */
     uint32_t nblocks;
@@ -158,8 +214,20 @@ typedef struct zs_state {
     uint32_t slots_ready, decoded_lo, decoded_hi;
     /* one zs_run call: retired count at its start, dispatched so far */
     uint64_t instret0, run_n;
+} zs_uarch;
+#endif
+
+typedef struct zs_state {
+    zs_config cfg;
+    zs_arch arch;
+    zs_report report;
     uint64_t counters[ZS_NUM_COUNTERS];
     uint64_t insn_counts[ZS_NUM_INSNS];
+#ifdef ZS_CDEF
+    ...;
+#else
+    zs_uarch u;
+#endif
 } zs_state;
 
 /* Size of one predecoded slot; Python allocates mem_size / 4 + 1 of them. */

@@ -10,13 +10,24 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from zskip.core_model import Machine
+from zskip.core_model import Machine, load_config
+from zskip.core_model.config import PREDICTORS
 from zskip.core_model.faults import Fault
 
 from .harness import program_of
 from .randprog import random_program
 
 CONFIGS = [None, "application"]
+# every predictor, on the embedded preset and (dynamic ones, small tables that alias:
+# counters, history and BTB entries shared between branches) on the application one
+PREDICTOR_CONFIGS = {
+    f"{preset} {predictor}{' small' if small else ''}": load_config(preset).updated(
+        {"pipeline": {"branch_predictor": predictor,
+                      **({"predictor_entries": 8, "history_bits": 3, "btb_entries": 2}
+                         if small else {})}})
+    for predictor in PREDICTORS
+    for preset, small in (("embedded", False), ("application", predictor in ("bimodal", "gshare")))
+}
 
 
 def _run(program, per_instruction: bool, functional: bool, config, max_insns: int):
@@ -71,6 +82,16 @@ def test_random_programs_repeated(chunk: int, config) -> None:
         source = random_program(seed, repeat=7, csr_reads=seed % 2 == 0)
         for functional in (False, True):
             assert_same(program_of(source), functional=functional, config=config)
+
+
+@pytest.mark.parametrize("config", PREDICTOR_CONFIGS)
+@pytest.mark.parametrize("chunk", range(2))
+def test_random_programs_repeated_with_each_predictor(chunk: int, config: str) -> None:
+    """A block ending in a branch runs on the schedule of its outcome and of what the
+    predictor made of it (ZS_ENDS), the predictor asked in the same order by both loops."""
+    for seed in range(3000 + chunk * 25, 3000 + (chunk + 1) * 25):
+        source = random_program(seed, repeat=7, csr_reads=seed % 2 == 0)
+        assert_same(program_of(source), config=PREDICTOR_CONFIGS[config])
 
 
 # A loop over 48 words (every other one zero) that decides skips at every distance from
@@ -158,10 +179,11 @@ LAST_PASS = {
 }
 
 
-@pytest.mark.parametrize("config", CONFIGS)
+@pytest.mark.parametrize("config", CONFIGS + ["application gshare small"])
 @pytest.mark.parametrize("last", LAST_PASS)
 @pytest.mark.parametrize("functional", [False, True])
 def test_xzs_loop(last: str, config, functional: bool) -> None:
+    config = PREDICTOR_CONFIGS.get(config, config)
     program = program_of(XZS_LOOP.format(last=LAST_PASS[last]))
     assert_same(program, functional=functional, config=config)
     for limit in (1, 5, 99, 400, 1001):
@@ -294,10 +316,11 @@ SELF_LOOP_BODIES = {
 }
 
 
-@pytest.mark.parametrize("config", CONFIGS)
+@pytest.mark.parametrize("config", CONFIGS + ["application bimodal small"])
 @pytest.mark.parametrize("inner", [1, 2, 37])
 @pytest.mark.parametrize("body", SELF_LOOP_BODIES)
 def test_self_loops(body: str, inner: int, config) -> None:
+    config = PREDICTOR_CONFIGS.get(config, config)
     program = program_of(SELF_LOOP.format(body=SELF_LOOP_BODIES[body], inner=inner))
     for functional in (False, True):
         assert_same(program, functional=functional, config=config)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from zskip.core_model import (AccessFault, Fault, FetchFault, IllegalInstruction,
-                              InstructionLimit, Machine, MisalignedAccess, UnsupportedEcall)
+                              InstructionLimit, Machine, MisalignedAccess, UnsupportedEcall,
+                              load_config)
 from zskip.isa.assembler import assemble
 from zskip.isa.errors import ZskipError
 
@@ -26,6 +27,22 @@ def test_illegal_instruction(functional: bool) -> None:
     assert (f.pc, f.word, f.address) == (0x10004, 0x0000707B, None)
     assert str(f).startswith("illegal instruction at pc 0x00010004: .word 0x0000707b")
     assert m.pc == 0x10004 and m.stats.instructions == 1   # the fault does not retire
+
+
+@pytest.mark.parametrize("functional", [False, True])
+@pytest.mark.parametrize("line", ["lw.zd a0, 0(a1)", "skz a0, 1f", "sasa.or a1, a0, a0, 2"])
+def test_xzs_rows_are_illegal_without_the_hardware(line: str, functional: bool) -> None:
+    body = f"    la a1, d\n    {line}\n    nop\n1:  li a7, 93\n    ecall"
+    no_xzs = load_config().updated({"xzs": False})
+    f, m = fault_of(body, config=no_xzs, functional=functional)
+    assert type(f) is IllegalInstruction and f.pc == 0x10008
+    assert str(f).startswith(f"illegal instruction at pc 0x00010008: {line.split()[0]}")
+    assert m.stats.instructions == 2
+    # the same program on a core with the hardware runs to its end
+    ok = Machine(assemble(f".text\n.globl _start\n_start:\n{body}\n.data\nd: .word 1, 2\n"),
+                 functional=functional)
+    ok.run()
+    assert ok.status == "exit"
 
 
 @pytest.mark.parametrize("line", ["csrw cycle, a0", "csrr a0, 0x300", "csrrsi a0, instret, 1"])

@@ -218,3 +218,21 @@ def test_zskip_run_command(tmp_path, capfd) -> None:
                  "--max-insns", "1e6"]) == 42
     assert main(["run", str(src), "--max-insns", "5"]) == 124
     assert "instruction limit reached" in capfd.readouterr().err
+
+
+def test_cdef_is_made_from_the_header() -> None:
+    """build_core's cdef is zs_core.h as Python sees it: the counter list expanded from
+    its X-macro, the Python-visible structs, zs_state partial, no microarchitectural
+    state; cffi parses it on its own."""
+    from cffi import FFI
+
+    from zskip.core_model import build_core
+    from zskip.core_model.machine import COUNTER_NAMES
+
+    text = build_core.cdef()
+    FFI().cdef(text)
+    assert "zs_uarch" not in text and "...;" in text
+    for name in ("zs_config", "zs_arch", "zs_report", "zs_timing", "zs_cache_config"):
+        assert f"}} {name};" in text
+    assert all(f"ZC_{name}" in text for name in COUNTER_NAMES)
+    assert "#define ZS_SLOT_SIZE ...\n" in text and "#define ZS_NUM_INSNS ...\n" in text

@@ -89,6 +89,63 @@ def test_static_predictors(predictor: str, mispredicts: int, stalls: dict, cycle
     assert stats.cycles == cycles
 
 
+# Two branches per pass, 5 passes: A (beqz zero, always taken, to the next word) and
+# B (the loop's bnez: taken 4 times, then not). 1 + 5 * 3 + 2 = 18 insns, one code line.
+TWO_BRANCHES = "    li t0, 5\n1:  beqz zero, 2f\n2:  addi t0, t0, -1\n    bnez t0, 1b\n"
+
+
+@pytest.mark.parametrize("btb_entries, taken_branch", [
+    # 16 entries: A (0x10004) and B (0x1000c) sit in BTB entries 1 and 3. Counters
+    # start weakly not taken: A1 and B1 mispredict (counters -> 2, both enter the
+    # BTB), A2..A5 and B2..B4 are predicted taken and hit the BTB: redirected in IF at
+    # no cost; B5 falls through against a prediction of taken: 3 x 2 cycles.
+    (16, 0),
+    # 1 entry: A and B evict each other, so the 7 predicted-taken branches (A2..A5,
+    # B2..B4) find the other's pc there: redirected in ID, 1 cycle each.
+    (1, 7),
+])
+def test_bimodal_warms_up_and_its_btb_redirects_in_fetch(btb_entries, taken_branch) -> None:
+    stats, _ = run(TWO_BRANCHES, overrides={"pipeline": {"branch_predictor": "bimodal",
+                                                         "btb_entries": btb_entries}})
+    assert stats.instructions == 18
+    assert (stats.branches_taken, stats.mispredictions) == (9, 3)
+    assert nonzero_stalls(stats) == {"branch_mispredict": 6, "icache": MISS, "fill": FILL,
+                                     **({"taken_branch": taken_branch} if taken_branch else {})}
+    assert stats.cycles == 18 + FILL + MISS + 6 + taken_branch
+
+
+# 16 passes; C (beqz t1) alternates: not taken in odd passes, taken in even ones; D
+# (the loop's bnez) is taken 15 times, then not. 2 + 16 * 4 + 8 (the addi C skips in
+# odd passes only) + 2 = 76 insns; li a7 / ecall sit in the second code line.
+ALTERNATING = ("    li t0, 16\n    li t1, 0\n1:  xori t1, t1, 1\n    beqz t1, 2f\n"
+               "    addi a0, a0, 1\n2:  addi t0, t0, -1\n    bnez t0, 1b\n")
+
+
+@pytest.mark.parametrize("predictor, mispredicts", [
+    # bimodal: C's counter (index 3) swings between 0 and 1 and never predicts taken:
+    # its 8 taken passes mispredict; D mispredicts in pass 1 (counter 1) and pass 16.
+    ("bimodal", 8 + 2),
+    # gshare, 2 history bits (newest outcome in bit 0), index = (pc >> 2) ^ history in
+    # 256 entries: C at index 3 ^ h, D at 6 ^ h. Pass 1: C (h=0, idx 3) predicted not
+    # taken, right; D (h=0, idx 6) mispredicts. Pass 2: C (h=01, idx 2) mispredicts, D
+    # (h=11, idx 5) mispredicts. Pass 3: C (h=11, idx 0) right; D (h=10, idx 4)
+    # mispredicts. From then on C sees h=11 before its not-taken passes (idx 0, counter
+    # 0) and h=01 before its taken ones (idx 2, counter >= 2), D sees h=10 (idx 4) and
+    # h=11 (idx 5), both counters >= 2: all right (BTB hits) until D falls through in
+    # pass 16 (idx 5, counter 3).
+    ("gshare", 5),
+])
+def test_gshare_learns_an_alternating_branch_bimodal_does_not(predictor, mispredicts) -> None:
+    stats, _ = run(ALTERNATING, overrides={"pipeline": {"branch_predictor": predictor,
+                                                        "predictor_entries": 256,
+                                                        "history_bits": 2}})
+    assert stats.instructions == 76
+    assert (stats.branches_taken, stats.mispredictions) == (8 + 15, mispredicts)
+    assert nonzero_stalls(stats) == {"branch_mispredict": 2 * mispredicts,
+                                     "icache": 2 * MISS, "fill": FILL}
+    assert stats.cycles == 76 + FILL + 2 * MISS + 2 * mispredicts
+
+
 def test_jal_and_jalr_redirects() -> None:
     # jal (redirect from ID: 1), ret = jalr (from EX: 2), li, ecall: 4 insns, one line.
     body = "    jal ra, f\n" + EXIT + "f:  ret\n"
@@ -106,6 +163,22 @@ def test_mul_latency() -> None:
     assert m.x[28] == 24
     assert nonzero_stalls(stats) == {"mul": 2, "icache": MISS, "fill": FILL}
     assert stats.cycles == 6 + FILL + MISS + 2 == 34
+
+
+@pytest.mark.parametrize("multiplier, mul_stalls", [
+    # iterative: each mul holds EX 3 cycles (2 extra each); add finds both products
+    ("iterative", 2 + 2),
+    # pipelined: mul t3 starts the cycle after mul t2; add starts next and waits for
+    # t2 (ready 3 cycles after its mul: 1 cycle) then t3 (one more): 2
+    ("pipelined", 2),
+])
+def test_multiplier_pipelined_or_iterative(multiplier: str, mul_stalls: int) -> None:
+    # li, li, mul, mul, add, li, ecall: 7 insns
+    body = "    li t0, 3\n    li t1, 4\n    mul t2, t0, t1\n    mul t3, t1, t1\n    add t4, t2, t3\n"
+    stats, m = run(body, overrides={"pipeline": {"multiplier": multiplier}})
+    assert m.x[29] == 28
+    assert nonzero_stalls(stats) == {"mul": mul_stalls, "icache": MISS, "fill": FILL}
+    assert stats.cycles == 7 + FILL + MISS + mul_stalls
 
 
 def test_div_fixed_and_data_dependent() -> None:
@@ -189,6 +262,44 @@ def test_skip_lost_to_timing() -> None:
     assert (stats.skips_taken, stats.skips_lost, m.x[10]) == (1, 0, 0)
 
 
+def test_sprf_known_at_write_back_without_bypassing() -> None:
+    # Without bypassing every RAW waits for WB: addi a1 (la) waits 2 for auipc, lw.zd 2
+    # for a1. The SpRF bit needs no bypass: lw.zd at T misses (22), writes back at
+    # T+1+1+22 = T+24, where its register value reaches a consumer only at T+25. With 2
+    # nops skz issues at T+25 and decides in ID at T+24: known, taken. Executed: la (2),
+    # lw.zd, 2 nops, skz, li, ecall = 8, in two code lines.
+    stats, m = run(SKIP.format(off=0, nops="    nop\n" * 2),
+                   overrides={"pipeline": {"bypassing": False}})
+    assert (stats.skips_taken, stats.skipped, stats.skips_lost, m.x[10]) == (1, 2, 0, 0)
+    assert nonzero_stalls(stats) == {"raw": 4, "skip": 1, "icache": 2 * MISS,
+                                     "dcache": MISS, "fill": FILL}
+    assert stats.cycles == 8 + FILL + 2 * MISS + MISS + 4 + 1
+    # one nop: skz decides at T+23, before WB: lost, bypassing or not
+    for bypassing in (True, False):
+        stats, _ = run(SKIP.format(off=0, nops="    nop\n"),
+                       overrides={"pipeline": {"bypassing": bypassing}})
+        assert (stats.skips_taken, stats.skips_lost) == (0, 1)
+
+
+CLEARED = ("    la a1, d\n    lw.zd t0, 0(a1)\n    nop\n    nop\n    nop\n"
+           "    addi t0, t0, 0\n    {skip} t0, 1f\n    addi a0, a0, 1\n1:\n")
+
+
+def test_sprf_clear_by_an_ordinary_write_is_known_in_decode() -> None:
+    # lw.zd sets SpRF[t0] (d[0] = 0, known after the 3 nops); addi t0 writes t0 (still
+    # 0) and clears the bit in its ID, so the skip-branch right after it sees the clear
+    # in its own ID a cycle later. Executed: la (2), lw.zd, 3 nops, addi, skip, li,
+    # ecall (+ the addi a0 when not skipped): 10 or 11 insns in two code lines.
+    # skz: the bit is clear, known: no skip, none lost, the block runs.
+    stats, m = run(CLEARED.format(skip="skz"))
+    assert (stats.skips_taken, stats.skips_lost, m.x[10]) == (0, 0, 1)
+    assert stats.cycles == 11 + FILL + 2 * MISS + MISS
+    # sknz: the clear bit is known: taken (1-cycle penalty), no skip lost
+    stats, m = run(CLEARED.format(skip="sknz"))
+    assert (stats.skips_taken, stats.skips_lost, m.x[10]) == (1, 0, 0)
+    assert stats.cycles == 10 + FILL + 2 * MISS + MISS + 1
+
+
 SASA = ("    la a1, d\n    la t1, trig\n    sasa.or t1, t0, t0, 2\n    lw.zd t0, 0(a1)\n"
         "{nops}trig: nop\n    addi a0, a0, 1\n    addi a0, a0, 1\n")
 
@@ -197,16 +308,37 @@ def test_sasa_skip() -> None:
     # lw.zd at T (D-miss): bit known from T+24. The trigger issues at T+26 after 3 nops;
     # it is fetched two stages earlier, at T+24: condition known, the 2 addis are not
     # fetched, no penalty. Executed: la, la (4), sasa.or, lw.zd, 3 nops, trig, li,
-    # ecall = 12 in two code lines. Lookups: every fetch after the entry is written (7).
+    # ecall = 12 in two code lines. Lookups: every fetch once the entry is written,
+    # when sasa.or (EX at S) leaves EX: lw.zd (fetched at S - 1) is not looked up, the
+    # 3 nops, trig, li and ecall (fetched two cycles before their EX, from S + 1) are: 6.
     stats, m = run(SASA.format(nops="    nop\n" * 3))
     assert (stats.sasa_hits, stats.skipped, stats.skips_lost, m.x[10]) == (1, 2, 0, 0)
-    assert stats.actions["sasa_lookup"] == 7
+    assert stats.actions["sasa_lookup"] == 6
     assert nonzero_stalls(stats) == {"icache": 2 * MISS, "dcache": MISS, "fill": FILL}
     assert stats.cycles == 12 + FILL + 2 * MISS + MISS == 82
     # two nops: fetched at T+23, before the bit is known: lost, the block runs (13 insns)
     stats, m = run(SASA.format(nops="    nop\n" * 2))
     assert (stats.sasa_hits, stats.skips_lost, m.x[10]) == (0, 1, 2)
     assert stats.cycles == 13 + FILL + 2 * MISS + MISS
+
+
+# t0 is known zero (lw.zd of d[0], 3 nops) before sasa.or makes `trig` a trigger
+SASA_NEAR = ("    la a1, d\n    lw.zd t0, 0(a1)\n    nop\n    nop\n    nop\n    la t1, trig\n"
+             "    sasa.or t1, t0, t0, 2\n{nops}trig: nop\n    addi a0, a0, 1\n    addi a0, a0, 1\n")
+
+
+@pytest.mark.parametrize("nops, skipped", [(0, False), (1, False), (2, True)])
+def test_sasa_write_is_seen_by_fetches_after_its_ex(nops: int, skipped: bool) -> None:
+    # sasa.or in EX at S writes the table as it leaves EX: fetches from S + 1 on see it.
+    # The instructions behind it were fetched two cycles before their EX (S + 1, S + 2
+    # -> S - 1, S): trig right behind it or one later is fetched before the write and
+    # runs with the block; two later it is fetched at S + 1 and skips it.
+    stats, m = run(SASA_NEAR.format(nops="    nop\n" * nops))
+    assert (stats.sasa_hits, m.x[10]) == ((1, 0) if skipped else (0, 2))
+    assert stats.skips_lost == 0
+    # the ideal functional model sees every write at once
+    stats, m = run(SASA_NEAR.format(nops="    nop\n" * nops), functional=True)
+    assert (stats.sasa_hits, m.x[10]) == (1, 0)
 
 
 def test_bypassing_off() -> None:

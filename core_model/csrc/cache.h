@@ -1,0 +1,97 @@
+/* The L1 caches: set-associative, LRU, write-back + write-allocate.
+ *
+ * Interface: cache_reset(), cache_access() (one access: its stall, misses and memory
+ * traffic counted), and for the block loop, which replays a block's I-cache hits
+ * without looking them up: cache_locate_lines() (where a block's lines sit, valid while
+ * cache_unchanged() says no line has been replaced since), cache_claim() (the block's
+ * hits were the last accesses) and cache_touch_lines() (the LRU updates of hits on its
+ * lines, skipped while the same owner made the last accesses: its lines are the most
+ * recent in their sets already). The struct is in zs_core.h. */
+#ifndef ZSKIP_CACHE_H
+#define ZSKIP_CACHE_H
+
+static inline void cache_reset(zs_cache *c, const zs_cache_config *geometry)
+{
+    c->geo = *geometry;
+    c->stamp = 0;
+    c->fills = 0;
+    c->owner = 0;
+    memset(c->valid, 0, sizeof c->valid);
+    memset(c->dirty, 0, sizeof c->dirty);
+}
+
+/* Returns the stall in cycles: hit_latency - 1 on a hit (the pipeline stage covers one
+ * cycle); on a miss also the miss penalty and a line fill from memory, plus a line
+ * write if the victim is dirty. */
+static inline uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr,
+                                    uint32_t addr, int write, int miss_ctr, int wb_ctr)
+{
+    uint32_t line = addr >> c->geo.line_shift;
+    uint32_t first = (line & (c->geo.sets - 1)) * c->geo.ways;
+    uint32_t victim = first;
+    c->stamp++;
+    c->owner = 0;
+    for (uint32_t i = first; i < first + c->geo.ways; i++) {
+        if (c->valid[i] && c->tag[i] == line) {
+            c->lru[i] = c->stamp;
+            c->dirty[i] |= (uint8_t)write;
+            return c->geo.hit_latency - 1;
+        }
+        if (!c->valid[i] ? c->valid[victim] : (c->valid[victim] && c->lru[i] < c->lru[victim]))
+            victim = i;
+    }
+    uint32_t stall = c->geo.hit_latency - 1 + c->geo.miss_penalty + memory_latency;
+    ctr[miss_ctr]++;
+    ctr[ZC_MEM_READ_WORDS] += c->geo.line_words;
+    if (c->valid[victim] && c->dirty[victim]) {
+        ctr[wb_ctr]++;
+        ctr[ZC_MEM_WRITE_WORDS] += c->geo.line_words;
+        stall += memory_latency;
+    }
+    c->tag[victim] = line;
+    c->valid[victim] = 1;
+    c->dirty[victim] = (uint8_t)write;
+    c->lru[victim] = c->stamp;
+    c->fills++;
+    return stall;
+}
+
+/* No line replaced since `generation` (the value of fills then)? */
+static inline int cache_unchanged(const zs_cache *c, uint64_t generation)
+{
+    return c->fills == generation;
+}
+
+/* The last accesses were hits by `owner` (a nonzero id) on its lines. */
+static inline void cache_claim(zs_cache *c, uint32_t owner)
+{
+    c->owner = owner;
+}
+
+/* Where lines first .. first + n - 1 sit (index[]); the generation that is valid for,
+ * UINT64_MAX if one is absent. */
+static inline uint64_t cache_locate_lines(const zs_cache *c, uint32_t first, uint32_t n,
+                                          uint32_t *index)
+{
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t set = ((first + j) & (c->geo.sets - 1)) * c->geo.ways, i;
+        for (i = set; i < set + c->geo.ways; i++)
+            if (c->valid[i] && c->tag[i] == first + j) break;
+        if (i == set + c->geo.ways) return UINT64_MAX;
+        index[j] = i;
+    }
+    return c->fills;
+}
+
+/* Hits by `owner` on the n lines at index[] (found by cache_locate_lines, unchanged
+ * since), in order. */
+static inline void cache_touch_lines(zs_cache *c, uint32_t owner, const uint32_t *index,
+                                     uint32_t n)
+{
+    if (c->owner == owner) return;
+    for (uint32_t j = 0; j < n; j++)
+        c->lru[index[j]] = ++c->stamp;
+    c->owner = owner;
+}
+
+#endif
