@@ -26,7 +26,7 @@ def configs() -> list[tuple[str, CoreConfig]]:
     out = []
     for preset in ("embedded", "application"):
         base = load_config(preset)
-        for predictor in ("not_taken", "btfn"):
+        for predictor in ("not_taken", "btfn", "gshare"):
             cfg = base.updated({"pipeline": {"branch_predictor": predictor}})
             out.append((f"{preset}, {predictor}", cfg))
     return out

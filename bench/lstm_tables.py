@@ -18,7 +18,9 @@ from zskip.kernels import VARIANTS, KernelRun, lstm, run
 
 CORES = {"embedded": "embedded",
          "embedded, BTFN": ("embedded", {"pipeline": {"branch_predictor": "btfn"}}),
-         "application": "application"}
+         "embedded, gshare": ("embedded", {"pipeline": {"branch_predictor": "gshare"}}),
+         "application": "application",
+         "application, gshare": ("application", {"pipeline": {"branch_predictor": "gshare"}})}
 SWEEP = ((0, 0), (4, 0), (8, 0), (12, 0), (16, 0), (20, 0), (24, 0), (32, 0), (12, 1), (20, 2))
 
 

@@ -16,11 +16,13 @@ from zskip.core_model import load_config
 from zskip.kernels import VARIANTS, KernelRun, run
 from zskip.kernels.snn import SETTINGS
 
-# (label, preset, overrides): the presets, and embedded with the other static predictor
-# (the core has no dynamic predictor)
+# (label, preset, overrides): the presets, each with a dynamic predictor too, and
+# embedded with the other static predictor
 CONFIGS = (("embedded", "embedded", {}),
            ("embedded, btfn", "embedded", {"pipeline": {"branch_predictor": "btfn"}}),
-           ("application", "application", {}))
+           ("embedded, gshare", "embedded", {"pipeline": {"branch_predictor": "gshare"}}),
+           ("application", "application", {}),
+           ("application, gshare", "application", {"pipeline": {"branch_predictor": "gshare"}}))
 
 
 def _run(variant: str, config: str, images: int | None, setting: str,
