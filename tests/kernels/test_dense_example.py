@@ -25,7 +25,8 @@ VARIANTS = ("dense_baseline", "dense_branch", "dense_xzs")
 def run(name: str, preset: str = "embedded", overrides: dict | None = None,
         **kwargs) -> Outcome:
     """Run a variant; the base-ISA ones on the preset without the Xzs hardware."""
-    config = load_config(preset).updated({**(overrides or {}), "xzs": name == "dense_xzs"})
+    config = load_config(preset).updated({**(overrides or {}),
+                                          "xzs": name.startswith("dense_xzs")})
     program = load_any(EXAMPLES / f"{name}.S")
     machine = Machine(program, config, **kwargs)
     return Outcome(name, program, machine, machine.run())
@@ -130,3 +131,14 @@ def test_the_extension_costs_energy_on_embedded():
     branch, ext = run("dense_branch").stats, run("dense_xzs").stats
     assert ext.energy_total - branch.energy_total == pytest.approx(
         -608.4 - 75 - 128 + 127.32 + 1.92 + 0.64 + 905.58, abs=0.01)
+
+
+def test_the_deep_schedule_gets_the_skips_back_on_application():
+    # dense_xzs_deep.S moves `la t1, y` (auipc + addi) above the skz: four instructions
+    # between lw.zd and skz are enough on application (ID in stage 3, load data two
+    # stages after EX), at the price of those two instructions on every input.
+    deep, xzs, branch = (run(name, "application")
+                         for name in ("dense_xzs_deep", "dense_xzs", "dense_branch"))
+    assert check_same_results([branch, xzs, deep]).objects >= 3
+    assert deep.stats.skips_taken == 15 and deep.stats.skips_lost == 0
+    assert deep.stats.instructions == branch.stats.instructions + 2 * 15
