@@ -7,15 +7,7 @@ from pathlib import Path
 
 from zskip.isa.assembler import assemble
 
-
-def _address(text: str) -> int:
-    try:
-        value = int(text, 0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an address such as 0x10000, got {text!r}")
-    if not 0 <= value < 1 << 32:
-        raise argparse.ArgumentTypeError(f"address {text} is outside the 32-bit space")
-    return value
+from .argtypes import address
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,9 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "loadable segments from the lowest segment address (the text "
                              "base unless --data-base lies below it), gaps and .bss "
                              "zero-filled")
-    parser.add_argument("--text-base", type=_address, default=0x10000, metavar="ADDR",
+    parser.add_argument("--text-base", type=address, default=0x10000, metavar="ADDR",
                         help="address of the first code byte (default 0x10000, as GNU ld)")
-    parser.add_argument("--data-base", type=_address, default=None, metavar="ADDR",
+    parser.add_argument("--data-base", type=address, default=None, metavar="ADDR",
                         help="address of the data segment (default: after the text, where "
                              "GNU ld puts it)")
 

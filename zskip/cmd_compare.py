@@ -12,7 +12,7 @@ from zskip.core_model import CoreConfig, compare, load_config
 from zskip.isa.errors import ZskipError
 from zskip.isa.program import Program, load_any
 
-from .cmd_run import _count
+from .argtypes import count
 from .progress import RunProgress
 
 EPILOG = """\
@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         metavar="INDEX=CONFIG",
                         help="config for the INDEX-th program (from 1) instead of --config; "
                              "repeatable")
-    parser.add_argument("--max-insns", type=_count, default=None,
+    parser.add_argument("--max-insns", type=count, default=None,
                         help="instruction limit of each run (default: the config's)")
     parser.add_argument("--functional", action="store_true",
                         help="no timing: compare instructions and instruction energy only")

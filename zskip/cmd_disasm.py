@@ -8,20 +8,12 @@ from zskip.isa.disasm import listing
 from zskip.isa.elf import MAGIC, executable_sections, read_elf
 from zskip.isa.program import ASM_SUFFIXES, DEFAULT_BASE, ProgramError, load_binary
 
-
-def _address(text: str) -> int:
-    try:
-        value = int(text, 0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an address: {text!r}") from None
-    if not 0 <= value < 1 << 32:
-        raise argparse.ArgumentTypeError(f"address {text} is outside 32 bits")
-    return value
+from .argtypes import address
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="ELF32 RISC-V executable or flat binary")
-    parser.add_argument("--base", type=_address, default=None,
+    parser.add_argument("--base", type=address, default=None,
                         help=f"load address of a flat binary (default {DEFAULT_BASE:#x})")
 
 

@@ -20,21 +20,10 @@ from zskip.isa.errors import ZskipError
 from zskip.isa.program import DEFAULT_BASE, load_any
 
 from .cli import EXIT_STATUS_HELP
-from .cmd_asm import _address
+from .argtypes import address, count
 from .progress import RunProgress
 
 EXIT_BREAKPOINT = 133   # 128 + SIGTRAP: a shell's status for a process stopped by a trap
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(float(text)) if any(c in text for c in "eE.") and "x" not in text \
-            else int(text, 0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a count: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1: {text!r}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,17 +35,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variant", default="baseline",
                         help="the kernel's variant: baseline, branch, xzs, sasa "
                              "(default: baseline)")
-    parser.add_argument("--images", type=_count, default=None, metavar="N",
+    parser.add_argument("--images", type=count, default=None, metavar="N",
                         help="the kernel runs over the first N test images (default: all)")
     parser.add_argument("--list-kernels", action="store_true",
                         help="list the suite's kernels and exit")
     parser.add_argument("--config", default=None,
                         help="core preset (embedded, application) or TOML file "
                              "(default: embedded)")
-    parser.add_argument("--base", type=_address, default=None, metavar="ADDR",
+    parser.add_argument("--base", type=address, default=None, metavar="ADDR",
                         help="load and entry address of a flat binary "
                              f"(default {DEFAULT_BASE:#x})")
-    parser.add_argument("--max-insns", type=_count, default=None,
+    parser.add_argument("--max-insns", type=count, default=None,
                         help="instruction limit (default: the config's max_insns); "
                              "accepts 1e9")
     parser.add_argument("--functional", action="store_true",

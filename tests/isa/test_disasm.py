@@ -208,4 +208,4 @@ def test_cli_listing(gcc_elf: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "skz a0, 0x2000" in out
     with pytest.raises(SystemExit) as info:   # argparse: usage and message, no traceback
         zskip_main(["disasm", str(flat), "--base", "nope"])
-    assert info.value.code == 125 and "not an address: 'nope'" in capsys.readouterr().err
+    assert info.value.code == 125 and "expected an address such as 0x10000, got 'nope'" in capsys.readouterr().err
