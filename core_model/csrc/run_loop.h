@@ -258,16 +258,18 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define SKIP_PENALTY(taken) ((void)0)
 #endif
 #if VERIFY
-/* Instead of skipping, execute the block and check it afterwards (slow path). */
-#define VERIFY_INSTEAD(end_pc) (!st->u.in_block && (end_pc) > PC \
-        ? (start_block(st, x, sprf_pack(zf), PC, (end_pc)), 1) : 0)
+/* Instead of skipping, execute the block and check it afterwards (slow path). The
+ * block starts at the instruction that skips it (the skip-branch, the SASA trigger):
+ * a branch back to its first instruction stays inside it. */
+#define VERIFY_INSTEAD(start_pc, end_pc) (!st->u.in_block && (end_pc) > (start_pc) \
+        ? (start_block(st, x, sprf_pack(zf), (start_pc), (end_pc)), 1) : 0)
 #else
-#define VERIFY_INSTEAD(end_pc) 0
+#define VERIFY_INSTEAD(start_pc, end_pc) 0
 #endif
 #define SKIP_IF(cond) do { \
         DECIDE(cond, SKIP_DECISION_CYCLE) \
         uint32_t target_ = PC + (uint32_t)IMM; \
-        if (got_ && !VERIFY_INSTEAD(target_)) { \
+        if (got_ && !VERIFY_INSTEAD(PC, target_)) { \
             GO_STATIC(); \
             st->counters[ZC_SKIPS_TAKEN]++; \
             if ((int32_t)IMM > 4) st->counters[ZC_SKIPPED_INSNS] += ((uint32_t)IMM >> 2) - 1; \
@@ -545,7 +547,7 @@ slow_path:
         int fell_through = s == sasa_after;
         uint32_t len = sasa_len;
         sasa_after = NULL;
-        if (fell_through && !VERIFY_INSTEAD(PC + 4 * len)) {
+        if (fell_through && !VERIFY_INSTEAD(PC - 4, PC + 4 * len)) {
             s->count--;
             s += len;
             s->count++;
