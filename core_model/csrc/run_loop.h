@@ -320,8 +320,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #endif
 #define ECALL() do { \
         ECALL_CHECK(); \
-        if (x[17] == ZS_SYS_EXIT) { st->report.exit_code = (int32_t)x[10]; STOP(ZS_EXIT); } \
-        if (x[17] != ZS_SYS_WRITE || (x[10] != 1 && x[10] != 2)) FAULT(ZS_UNSUPPORTED_ECALL); \
+        if (x[17] == ZS_SYS_NR_EXIT) { st->report.exit_code = (int32_t)x[10]; STOP(ZS_EXIT); } \
+        if (x[17] != ZS_SYS_NR_WRITE || (x[10] != 1 && x[10] != 2)) FAULT(ZS_UNSUPPORTED_ECALL); \
         if (x[12] > size || (uint32_t)(x[11] - base) > size - x[12]) \
             FAULT_AT(ZS_ACCESS_FAULT, x[11]); \
         st->report.out_fd = x[10]; st->report.out_addr = x[11]; st->report.out_len = x[12]; \

@@ -7,15 +7,6 @@
 #include "cache.h"
 #include "forwarding.h"
 
-/* Linux system call numbers the core implements (a7). */
-enum { ZS_SYS_WRITE = 64, ZS_SYS_EXIT = 93 };
-
-/* User counter CSRs (RISC-V Unprivileged ISA, Zicntr). */
-enum {
-    CSR_CYCLE = 0xC00, CSR_TIME = 0xC01, CSR_INSTRET = 0xC02,
-    CSR_CYCLEH = 0xC80, CSR_TIMEH = 0xC81, CSR_INSTRETH = 0xC82
-};
-
 /* Row index of each instruction (table order). */
 enum {
 #define ZS_ID_ENUM(ID, ...) ZS_ID_##ID,
@@ -82,24 +73,32 @@ const char *zs_counter_name(int i)
     return i >= 0 && i < ZS_NUM_COUNTERS ? counter_names[i] : NULL;
 }
 
-/* Counter CSRs are read-only: csrrs/csrrc with rs1 = x0, csrrsi/csrrci with zimm = 0. */
+/* The core reads the CSRs of ZS_CSR_LIST's core column (the user counters), and only
+ * reads them: csrrs/csrrc with rs1 = x0, csrrsi/csrrci with zimm = 0. */
 static int csr_read_only(int id, uint32_t word)
 {
-    uint32_t csr = (uint32_t)FIELD_CSR(word);
-    int counter = csr == CSR_CYCLE || csr == CSR_TIME || csr == CSR_INSTRET ||
-                  csr == CSR_CYCLEH || csr == CSR_TIMEH || csr == CSR_INSTRETH;
+    int readable = 0;
+    switch ((uint32_t)FIELD_CSR(word)) {
+#define ZS_CSR_READABLE(CSR, CORE) case CSR: readable = CORE; break;
+    ZS_CSR_LIST(ZS_CSR_READABLE)
+#undef ZS_CSR_READABLE
+    }
     int no_write = (id == ZS_ID_CSRRS || id == ZS_ID_CSRRC) ? FIELD_RS1(word) == 0
                  : (id == ZS_ID_CSRRSI || id == ZS_ID_CSRRCI) ? FIELD_ZIMM(word) == 0 : 0;
-    return counter && no_write;
+    return readable && no_write;
 }
+
+#define ZS_CSR_READ_BY_CORE(CSR, CORE) + CORE
+_Static_assert(0 ZS_CSR_LIST(ZS_CSR_READ_BY_CORE) == 6, "csr_value reads the six counters");
+#undef ZS_CSR_READ_BY_CORE
 
 static uint32_t csr_value(uint32_t csr, uint64_t cycle, uint64_t instret)
 {
     switch (csr) {
-    case CSR_CYCLE: case CSR_TIME: return (uint32_t)cycle;
-    case CSR_CYCLEH: case CSR_TIMEH: return (uint32_t)(cycle >> 32);
-    case CSR_INSTRET: return (uint32_t)instret;
-    default: return (uint32_t)(instret >> 32);   /* CSR_INSTRETH: decode allows no other */
+    case ZS_CSR_CYCLE: case ZS_CSR_TIME: return (uint32_t)cycle;
+    case ZS_CSR_CYCLEH: case ZS_CSR_TIMEH: return (uint32_t)(cycle >> 32);
+    case ZS_CSR_INSTRET: return (uint32_t)instret;
+    default: return (uint32_t)(instret >> 32);   /* ZS_CSR_INSTRETH: decode allows no other */
     }
 }
 
