@@ -3,7 +3,7 @@
  * predictor's verdict, jumps), and when decode sees an SpRF bit.
  *
  * The only definition of the timing rules: the per-instruction loop calls pipe_issue()
- * and pipe_end() (through ISSUE and the effect macros of run_loop.h), pipe_slot() is
+ * and pipe_end() (through ISSUE and END_AND_DISPATCH of run_loop.h), pipe_slot() is
  * the same for a decoded slot, the block precompute runs it once per block on an idle
  * pipeline, and the replay runs it over a block execution that saw a dynamic event.
  * Included by zs_core.c after the slot and operand tables. */
