@@ -59,11 +59,19 @@ ffibuilder = make_builder(absolute_paths=False)   # named in setup.py's cffi_mod
 
 
 def build_in_place() -> Path:
-    """Compile the extension and copy it next to this file (editable installs)."""
+    """Compile the extension and copy it next to this file (editable installs). Other
+    builds there (`_core.abi3.so` beside `_core.cpython-311-...so`) are removed: Python
+    would import whichever its suffix order prefers, perhaps a stale one. The new file
+    replaces the old one by rename: a process that has the old one loaded keeps it."""
     with tempfile.TemporaryDirectory() as tmp:
         built = Path(make_builder(absolute_paths=True).compile(tmpdir=tmp, verbose=False))
         target = HERE / built.name
-        shutil.copy2(built, target)
+        for other in HERE.glob("_core.*.so"):
+            if other.name != target.name:
+                other.unlink()
+        staged = target.with_name(target.name + ".new")
+        shutil.copy2(built, staged)
+        os.replace(staged, target)
     return target
 
 

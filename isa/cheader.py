@@ -9,8 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .table import (CORE_CSRS, CSRS, FIELDS, INSTRUCTIONS, OP_CLASSES, OPCLASS_TABLE,
-                    REDIRECT_STAGES, SYSCALLS, Field)
+from .table import (CORE_CSRS, CSRS, EXTENSION, FIELDS, INSTRUCTIONS, OP_CLASSES,
+                    OPCLASS_TABLE, REDIRECT_STAGES, SYSCALLS, Field)
 
 # Operand fields read as the instruction's immediate (registers, zimm and fence sets
 # are read from their own fields).
@@ -85,6 +85,13 @@ def render() -> str:
         out.append(f"    X({i.ident:<{width}}, {int('rs1' in sprf)}, {int('rs2' in sprf)}, "
                    f"{int(i.cls.sets_sprf and i.writes_rd())}, "
                    f"ZS_REDIRECT_{i.redirect.upper()}) \\")
+    out += [
+        "",
+        f"/* X(IDENT, xzs) -- xzs: the row is in the extension (isa/opcodes/{EXTENSION}, the custom",
+        " * opcode space); a core configured without it decodes the row as illegal. */",
+        "#define ZS_INSN_XZS(X) \\",
+        *[f"    X({i.ident:<{width}}, {int(i.extension == EXTENSION)}) \\" for i in INSTRUCTIONS],
+    ]
     out += ["", f"#define ZS_NUM_INSNS {len(INSTRUCTIONS)}", ""]
     out += _opclass_list() + _numbers("CSR numbers (isa/opcodes/csrs).", "zs_csr", "ZS_CSR_", CSRS)
     out += ["/* X(ZS_CSR_name, core_reads): core_reads = the core implements reads of it. */",

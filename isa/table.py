@@ -18,6 +18,9 @@ from pathlib import Path
 OPCODE_DIR = Path(__file__).with_name("opcodes")
 # Table files in load order; the extension has a file of its own.
 TABLE_FILES = ("rv32i", "zifencei", "rv32m", "zicsr", "xzs")
+# The zero-skip extension's file (its rows sit in the custom opcode space): a core
+# configured without Xzs decodes them as illegal.
+EXTENSION = "xzs"
 
 
 

@@ -9,16 +9,19 @@
 #ifndef ZSKIP_FORWARDING_H
 #define ZSKIP_FORWARDING_H
 
+/* The stall counter charged while a consumer waits on each class (its stall column). */
+static const uint8_t stall_cause[OPC_COUNT] = {
+#define ZS_STALL_CAUSE(OPC, NAME, LD, ST, COND, JUMP, END, REDIRECT, STALL) ZC_##STALL,
+    ZS_OPCLASS_LIST(ZS_STALL_CAUSE)
+#undef ZS_STALL_CAUSE
+};
+
 static inline void forwarding_init(zs_forwarding *f, const zs_timing *tm)
 {
     f->writeback = tm->stages - tm->execute_stage - 1;
-    for (int c = 0; c < OPC_COUNT; c++) {
-        int is_load = c == OPC_LOAD || c == OPC_LOAD_ZD;
-        f->result[c] = tm->bypassing ? (is_load ? tm->memory_stages : 0)
+    for (int c = 0; c < OPC_COUNT; c++)
+        f->result[c] = tm->bypassing ? (ZS_IS_LOAD(c) ? tm->memory_stages : 0)
                                      : f->writeback + tm->execute_stage - tm->decode_stage;
-        f->cause[c] = is_load ? ZC_STALL_LOAD_USE : c == OPC_MUL ? ZC_STALL_MUL
-                    : c == OPC_DIV ? ZC_STALL_DIV : ZC_STALL_RAW;
-    }
 }
 
 #endif

@@ -310,6 +310,75 @@ enum zs_opclass {
     X(SASA_OR , 1, 1, 0, ZS_REDIRECT_FETCH) \
     X(SASA_AND, 1, 1, 0, ZS_REDIRECT_FETCH) \
 
+/* X(IDENT, xzs) -- xzs: the row is in the extension (isa/opcodes/xzs, the custom
+ * opcode space); a core configured without it decodes the row as illegal. */
+#define ZS_INSN_XZS(X) \
+    X(LUI     , 0) \
+    X(AUIPC   , 0) \
+    X(JAL     , 0) \
+    X(JALR    , 0) \
+    X(BEQ     , 0) \
+    X(BNE     , 0) \
+    X(BLT     , 0) \
+    X(BGE     , 0) \
+    X(BLTU    , 0) \
+    X(BGEU    , 0) \
+    X(LB      , 0) \
+    X(LH      , 0) \
+    X(LW      , 0) \
+    X(LBU     , 0) \
+    X(LHU     , 0) \
+    X(SB      , 0) \
+    X(SH      , 0) \
+    X(SW      , 0) \
+    X(ADDI    , 0) \
+    X(SLTI    , 0) \
+    X(SLTIU   , 0) \
+    X(XORI    , 0) \
+    X(ORI     , 0) \
+    X(ANDI    , 0) \
+    X(SLLI    , 0) \
+    X(SRLI    , 0) \
+    X(SRAI    , 0) \
+    X(ADD     , 0) \
+    X(SUB     , 0) \
+    X(SLL     , 0) \
+    X(SLT     , 0) \
+    X(SLTU    , 0) \
+    X(XOR     , 0) \
+    X(SRL     , 0) \
+    X(SRA     , 0) \
+    X(OR      , 0) \
+    X(AND     , 0) \
+    X(FENCE   , 0) \
+    X(ECALL   , 0) \
+    X(EBREAK  , 0) \
+    X(FENCE_I , 0) \
+    X(MUL     , 0) \
+    X(MULH    , 0) \
+    X(MULHSU  , 0) \
+    X(MULHU   , 0) \
+    X(DIV     , 0) \
+    X(DIVU    , 0) \
+    X(REM     , 0) \
+    X(REMU    , 0) \
+    X(CSRRW   , 0) \
+    X(CSRRS   , 0) \
+    X(CSRRC   , 0) \
+    X(CSRRWI  , 0) \
+    X(CSRRSI  , 0) \
+    X(CSRRCI  , 0) \
+    X(LB_ZD   , 1) \
+    X(LH_ZD   , 1) \
+    X(LW_ZD   , 1) \
+    X(LBU_ZD  , 1) \
+    X(LHU_ZD  , 1) \
+    X(SKZ     , 1) \
+    X(SKZ2    , 1) \
+    X(SKNZ    , 1) \
+    X(SASA_OR , 1) \
+    X(SASA_AND, 1) \
+
 #define ZS_NUM_INSNS 65
 
 /* Where fetch is redirected (isa/opcodes/opclasses, column redirect). */

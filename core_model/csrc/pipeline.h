@@ -3,7 +3,7 @@
  * predictor's verdict, jumps), and when decode sees an SpRF bit.
  *
  * The only definition of the timing rules: the per-instruction loop calls pipe_issue()
- * and pipe_end() (through ISSUE and the effect macros of run_loop.h), pipe_slot() is
+ * and pipe_end() (through ISSUE and END_AND_DISPATCH of run_loop.h), pipe_slot() is
  * the same for a decoded slot, the block precompute runs it once per block on an idle
  * pipeline, and the replay runs it over a block execution that saw a dynamic event.
  * Included by zs_core.c after the slot and operand tables. */
@@ -61,7 +61,7 @@ static inline void pipe_hazard(const zs_state *st, zs_pipe *p, uint32_t r)
     uint64_t ready = p->ready[r];
     if (ready > p->t) {
         p->waits += (uint32_t)(ready - p->t);
-        p->ctr[st->u.fw.cause[p->ready_opc[r]]] += ready - p->t;
+        p->ctr[stall_cause[p->ready_opc[r]]] += ready - p->t;
         p->t = ready;
     }
 }
@@ -93,7 +93,7 @@ static inline void pipe_execute(zs_state *st, zs_pipe *p, uint32_t opc, int wrd,
     if (opc == OPC_DIV && st->cfg.tm.div_data_dependent) lat += div_bits(dividend);
     uint32_t occ = opc == OPC_MUL && st->cfg.tm.mul_pipelined ? 1 : lat;
     p->next_ex = p->t + occ;
-    if (occ > 1) p->ctr[st->u.fw.cause[opc]] += occ - 1;
+    if (occ > 1) p->ctr[stall_cause[opc]] += occ - 1;
     if (wrd) {
         pipe_set_ready(p, rd, p->t + lat + st->u.fw.result[opc]);
         p->ready_opc[rd] = (uint8_t)opc;
@@ -101,11 +101,11 @@ static inline void pipe_execute(zs_state *st, zs_pipe *p, uint32_t opc, int wrd,
 }
 
 /* MEM: a data-cache stall holds EX and delays a load's result. */
-static inline void pipe_dcache(zs_pipe *p, uint32_t stall, uint32_t opc, uint32_t rd)
+static inline void pipe_dcache(zs_pipe *p, uint32_t stall, int load, uint32_t rd)
 {
     if (stall) {
         p->next_ex += stall;
-        if (opc != OPC_STORE) pipe_set_ready(p, rd, p->ready[rd] + stall);
+        if (load) pipe_set_ready(p, rd, p->ready[rd] + stall);
         p->ctr[ZC_STALL_DCACHE] += stall;
     }
 }
@@ -129,21 +129,28 @@ static inline void pipe_issue(zs_state *st, zs_pipe *p, uint32_t pc, uint32_t op
     pipe_execute(st, p, opc, wrd, s->rd, dividend);
 }
 
-/* The redirect at the end of a block (see ZS_ENDS): a conditional branch as the
- * predictor followed it, jal resolved in ID, jalr in EX. */
-static inline void pipe_end(zs_state *st, zs_pipe *p, const zs_slot *s, int end)
+/* The stage of a redirect (enum zs_redirect). */
+static inline uint32_t redirect_stage(const zs_timing *tm, uint32_t redirect)
 {
-    if (s->opc == OPC_BRANCH) {
+    return redirect == ZS_REDIRECT_EXECUTE ? tm->execute_stage
+         : redirect == ZS_REDIRECT_DECODE ? tm->decode_stage : 1;
+}
+
+/* The redirect at the end of a block ending in control flow decided from registers
+ * (ZS_REG_FLOW; see ZS_ENDS), in the row's redirect stage: a conditional branch's when
+ * the predictor missed it (predicted late: in ID, from the BTB), a jump's always. */
+static inline void pipe_end(zs_state *st, zs_pipe *p, uint32_t id, uint32_t opc, int end)
+{
+    const zs_timing *tm = &st->cfg.tm;
+    if (ZS_IS_COND(opc)) {
         if (end >> 1 == ZS_MISPREDICTED) {
             p->ctr[ZC_MISPREDICTIONS]++;
-            pipe_redirect(p, st->cfg.tm.execute_stage, ZC_STALL_BRANCH_MISPREDICT);
+            pipe_redirect(p, redirect_stage(tm, redirect_of[id]), ZC_STALL_BRANCH_MISPREDICT);
         } else if (end >> 1 == ZS_PREDICTED_LATE) {
-            pipe_redirect(p, st->cfg.tm.decode_stage, ZC_STALL_TAKEN_BRANCH);
+            pipe_redirect(p, tm->decode_stage, ZC_STALL_TAKEN_BRANCH);
         }
-    } else if (s->id == ZS_ID_JAL) {
-        pipe_redirect(p, st->cfg.tm.decode_stage, ZC_STALL_JUMP);
-    } else if (s->id == ZS_ID_JALR) {
-        pipe_redirect(p, st->cfg.tm.execute_stage, ZC_STALL_JUMP);
+    } else {
+        pipe_redirect(p, redirect_stage(tm, redirect_of[id]), ZC_STALL_JUMP);
     }
 }
 
@@ -165,12 +172,12 @@ static inline void pipe_slot(zs_state *st, zs_pipe *p, const zs_slot *s, uint32_
     pipe_issue(st, p, pc, s->opc, reads_rs1[s->id], reads_rs2[s->id], reads_rd[s->id],
                writes_rd[s->id], s, 0);
     if (end == END_ABORTED) {
-        if (s->opc == OPC_BRANCH) p->ctr[ZC_BRANCHES_TAKEN]++;
-    } else if (s->opc == OPC_LOAD || s->opc == OPC_LOAD_ZD || s->opc == OPC_STORE) {
-        pipe_dcache(p, dstall, s->opc, s->rd);
-    } else if (end != END_NONE) {
-        if (s->opc == OPC_BRANCH && end & 1) p->ctr[ZC_BRANCHES_TAKEN]++;
-        pipe_end(st, p, s, end);
+        if (ZS_IS_BRANCH(s->id, s->opc)) p->ctr[ZC_BRANCHES_TAKEN]++;
+    } else if (ZS_IS_MEMORY(s->opc)) {
+        pipe_dcache(p, dstall, ZS_IS_LOAD(s->opc), s->rd);
+    } else if (end != END_NONE && ZS_REG_FLOW(s->id, s->opc)) {
+        if (ZS_IS_COND(s->opc) && end & 1) p->ctr[ZC_BRANCHES_TAKEN]++;
+        pipe_end(st, p, s->id, s->opc, end);
     }
 }
 

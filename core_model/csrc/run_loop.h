@@ -143,8 +143,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         dextra += stall_ - dhit; \
     } while (0)
 #else
-#define DCACHE(addr, write) pipe_dcache(&pipe, DCACHE_ACCESS(addr, write), \
-                                    (write) ? OPC_STORE : s->opc, s->rd)
+#define DCACHE(addr, write) pipe_dcache(&pipe, DCACHE_ACCESS(addr, write), !(write), s->rd)
 #endif
 #else
 #define DCACHE(addr, write) ((void)0)
@@ -208,13 +207,14 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define JUMP()        do { GO_STATIC(); end = 1; } while (0)
 #define JALR_COST()   (end = 1)
 #elif TIMING
+/* the end as the block loop records it; END_AND_DISPATCH charges its redirect */
 #define BRANCH(cond) do { \
         int taken_ = (cond); \
         if (taken_) { st->counters[ZC_BRANCHES_TAKEN]++; GO_STATIC(); } \
-        pipe_end(st, &pipe, s, pipe_predict(st, PC, IMM, taken_)); \
+        end = pipe_predict(st, PC, IMM, taken_); \
     } while (0)
-#define JUMP()        do { GO_STATIC(); pipe_end(st, &pipe, s, 1); } while (0)
-#define JALR_COST()   pipe_end(st, &pipe, s, 1)
+#define JUMP()        do { GO_STATIC(); end = 1; } while (0)
+#define JALR_COST()   (end = 1)
 #else
 #define BRANCH(cond)  do { if (cond) GO_STATIC(); } while (0)
 #define JUMP()        GO_STATIC()
@@ -258,16 +258,18 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define SKIP_PENALTY(taken) ((void)0)
 #endif
 #if VERIFY
-/* Instead of skipping, execute the block and check it afterwards (slow path). */
-#define VERIFY_INSTEAD(end_pc) (!st->u.in_block && (end_pc) > PC \
-        ? (start_block(st, x, sprf_pack(zf), PC, (end_pc)), 1) : 0)
+/* Instead of skipping, execute the block and check it afterwards (slow path). The
+ * block starts at the instruction that skips it (the skip-branch, the SASA trigger):
+ * a branch back to its first instruction stays inside it. */
+#define VERIFY_INSTEAD(start_pc, end_pc) (!st->u.in_block && (end_pc) > (start_pc) \
+        ? (start_block(st, x, sprf_pack(zf), (start_pc), (end_pc)), 1) : 0)
 #else
-#define VERIFY_INSTEAD(end_pc) 0
+#define VERIFY_INSTEAD(start_pc, end_pc) 0
 #endif
 #define SKIP_IF(cond) do { \
         DECIDE(cond, SKIP_DECISION_CYCLE) \
         uint32_t target_ = PC + (uint32_t)IMM; \
-        if (got_ && !VERIFY_INSTEAD(target_)) { \
+        if (got_ && !VERIFY_INSTEAD(PC, target_)) { \
             GO_STATIC(); \
             st->counters[ZC_SKIPS_TAKEN]++; \
             if ((int32_t)IMM > 4) st->counters[ZC_SKIPPED_INSNS] += ((uint32_t)IMM >> 2) - 1; \
@@ -318,8 +320,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #endif
 #define ECALL() do { \
         ECALL_CHECK(); \
-        if (x[17] == ZS_SYS_EXIT) { st->report.exit_code = (int32_t)x[10]; STOP(ZS_EXIT); } \
-        if (x[17] != ZS_SYS_WRITE || (x[10] != 1 && x[10] != 2)) FAULT(ZS_UNSUPPORTED_ECALL); \
+        if (x[17] == ZS_SYS_NR_EXIT) { st->report.exit_code = (int32_t)x[10]; STOP(ZS_EXIT); } \
+        if (x[17] != ZS_SYS_NR_WRITE || (x[10] != 1 && x[10] != 2)) FAULT(ZS_UNSUPPORTED_ECALL); \
         if (x[12] > size || (uint32_t)(x[11] - base) > size - x[12]) \
             FAULT_AT(ZS_ACCESS_FAULT, x[11]); \
         st->report.out_fd = x[10]; st->report.out_addr = x[11]; st->report.out_len = x[12]; \
@@ -335,33 +337,35 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #endif
 
 /* ---- timing of one instruction: fetch, operand hazards, EX occupancy ---- */
-/* The block loop times a block ending in OPC before the end's body? */
-#define TIMED_BEFORE_BODY(OPC) (ZS_TERMINATOR(OPC) && (OPC) != OPC_BRANCH && (OPC) != OPC_JUMP)
+/* The block loop times a block ending in row ID (class OPC) before the end's body,
+ * unless its outcome selects the schedule (ZS_REG_FLOW). */
+#define TIMED_BEFORE_BODY(ID, OPC) (ZS_ENDS_BLOCK(OPC) && !ZS_REG_FLOW(ID, OPC))
 #if TIMING && BLOCKS
-/* the block through its end, with the ready times written (a skip-branch reads them) */
-#define ISSUE(OPC, R1, R2, RDR, WRD) do { \
-        if (TIMED_BEFORE_BODY(OPC)) { \
+/* the block through its end, with the ready times written (a row deciding from the SpRF
+ * reads them) */
+#define ISSUE(ID, OPC, R1, R2, RDR, WRD) do { \
+        if (TIMED_BEFORE_BODY(ID, OPC)) { \
             end = 0; END_BLOCK(); \
-            if ((OPC) == OPC_SKIP) OUT_OF_LINE(pipe_settle(st, &p_)); \
+            if (ZS_SPRF_READS(ID, OPC)) OUT_OF_LINE(pipe_settle(st, &p_)); \
         } \
     } while (0)
 #elif TIMING
-#define ISSUE(OPC, R1, R2, RDR, WRD) \
+#define ISSUE(ID, OPC, R1, R2, RDR, WRD) \
         pipe_issue(st, &pipe, PC, OPC, R1, R2, RDR, WRD, s, x[s->rs1])
 #else
-#define ISSUE(OPC, R1, R2, RDR, WRD) ((void)0)
+#define ISSUE(ID, OPC, R1, R2, RDR, WRD) ((void)0)
 #endif
 
 #if VERIFY
-#define VERIFY_READS(OPC, R1, R2, RDR) do { \
+#define VERIFY_READS(ID, OPC, R1, R2, RDR) do { \
         if (st->u.tainted) { \
-            if (R1 || OPC == OPC_SKIP) CHECK_TAINT(s->rs1); \
-            if (R2 || OPC == OPC_SKIP) CHECK_TAINT(s->rs2); \
+            if (R1 || ZS_SPRF_READS(ID, OPC) & 1) CHECK_TAINT(s->rs1); \
+            if (R2 || ZS_SPRF_READS(ID, OPC) & 2) CHECK_TAINT(s->rs2); \
             if (RDR) CHECK_TAINT(s->rd); \
         } \
     } while (0)
 #else
-#define VERIFY_READS(OPC, R1, R2, RDR) ((void)0)
+#define VERIFY_READS(ID, OPC, R1, R2, RDR) ((void)0)
 #endif
 
 /* ---- dispatch ---- */
@@ -424,9 +428,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #else
 #define LOOP_AGAIN() ((void)0)
 #endif
-#define END_AND_DISPATCH(OPC) do { \
-        if ((OPC) == OPC_BRANCH || (OPC) == OPC_JUMP) LOOP_AGAIN(); \
-        if (!TIMED_BEFORE_BODY(OPC)) END_BLOCK(); \
+#define END_AND_DISPATCH(ID, OPC) do { \
+        if (ZS_REG_FLOW(ID, OPC)) { LOOP_AGAIN(); END_BLOCK(); } \
         ENTER_BLOCK(); \
     } while (0)
 #define LEARN_BLOCK() ((void)0)
@@ -447,7 +450,15 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         (!VERIFY && sasa_after == NULL && !st->u.sasa_pending && !st->cfg.per_instruction && \
          (slot)->blen && \
          (!TIMING || (slot)->blk != NO_BLOCK))
-#define END_AND_DISPATCH(OPC) do { \
+#if TIMING
+#define END_REDIRECT(ID, OPC) do { \
+        if (ZS_REG_FLOW(ID, OPC)) pipe_end(st, &pipe, ID, OPC, end); \
+    } while (0)
+#else
+#define END_REDIRECT(ID, OPC) ((void)0)
+#endif
+#define END_AND_DISPATCH(ID, OPC) do { \
+        END_REDIRECT(ID, OPC); \
         if (BLOCK_LOOP_CAN_TAKE(ns)) SWITCH_TO(ns); \
         ns->count++; bs = ns; \
         DISPATCH(); \
@@ -456,18 +467,20 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 #define ZS_HANDLER(ID, NAME, MATCH, MASK, OPC, R1, R2, RDR, WRD, IMMF) \
     L_##ID: \
-        ISSUE(OPC, R1, R2, RDR, WRD); \
-        VERIFY_READS(OPC, R1, R2, RDR); \
-        if (ZS_TERMINATOR(OPC)) LEARN_BLOCK(); \
+        ISSUE(ZS_ID_##ID, OPC, R1, R2, RDR, WRD); \
+        VERIFY_READS(ZS_ID_##ID, OPC, R1, R2, RDR); \
+        if (ZS_ENDS_BLOCK(OPC)) LEARN_BLOCK(); \
         ns = s + 1; \
         { BODY_##ID; } \
-        if (ZS_TERMINATOR(OPC)) END_AND_DISPATCH(OPC); \
+        if (ZS_ENDS_BLOCK(OPC)) END_AND_DISPATCH(ZS_ID_##ID, OPC); \
         FALL_THROUGH();
 
+#if TIMING
+    int end = 0;             /* how the running block ends (ZS_ENDS) */
+#endif
 #if BLOCKS
     limit = max_insns;
 #if TIMING
-    int end = 0;             /* how the running block ends (ZS_ENDS) */
     if (st->u.sasa_pending) SWITCH_TO(s);      /* the per-instruction loop applies it */
 #endif
     ns = s;
@@ -490,7 +503,8 @@ L_DECODE: {
             if (id < 0) {
                 s->id = idx == size / 4 ? ZS_ID_FETCH_END : ZS_ID_ILLEGAL;
             } else {
-                zs_slot *t_ = s->opc == OPC_BRANCH || s->opc == OPC_SKIP || id == ZS_ID_JAL
+                /* a static target: conditional flow, a jump without a register (jal) */
+                zs_slot *t_ = ZS_IS_COND(s->opc) || (ZS_IS_JUMP(s->opc) && !reads_rs1[id])
                               ? TARGET_SLOT(PC + (uint32_t)s->imm) : NULL;
                 s->target = t_ ? (int32_t)((char *)t_ - (char *)s) : NO_TARGET;
                 if (idx < st->u.decoded_lo) st->u.decoded_lo = idx;
@@ -545,7 +559,7 @@ slow_path:
         int fell_through = s == sasa_after;
         uint32_t len = sasa_len;
         sasa_after = NULL;
-        if (fell_through && !VERIFY_INSTEAD(PC + 4 * len)) {
+        if (fell_through && !VERIFY_INSTEAD(PC - 4, PC + 4 * len)) {
             s->count--;
             s += len;
             s->count++;
@@ -585,7 +599,7 @@ fault:
     /* the faulting instruction does not retire (but was looked up in the SASA table) */
 #if BLOCKS
 #if TIMING
-    if (!TIMED_BEFORE_BODY(s->opc))
+    if (!TIMED_BEFORE_BODY(s->id, s->opc))
         OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1,
                                  END_ABORTED));
 #endif
@@ -600,7 +614,7 @@ fault:
 fetch_fault:
     /* a jump out of memory retires; the fetch at its target faults */
 #if BLOCKS && TIMING
-    if (!TIMED_BEFORE_BODY(s->opc))
+    if (!TIMED_BEFORE_BODY(s->id, s->opc))
         OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1,
                                  END_ABORTED));
 #endif
@@ -696,6 +710,7 @@ out:
 #undef FALL_THROUGH
 #undef END_AND_DISPATCH
 #undef LEARN_BLOCK
+#undef END_REDIRECT
 #undef LOOP_AGAIN
 #undef BLOCK_LOOP_CAN_TAKE
 #undef DISPATCH

@@ -5,16 +5,6 @@
 #include "zs_core.h"
 #include "insns.h"
 #include "cache.h"
-#include "forwarding.h"
-
-/* Linux system call numbers the core implements (a7). */
-enum { ZS_SYS_WRITE = 64, ZS_SYS_EXIT = 93 };
-
-/* User counter CSRs (RISC-V Unprivileged ISA, Zicntr). */
-enum {
-    CSR_CYCLE = 0xC00, CSR_TIME = 0xC01, CSR_INSTRET = 0xC02,
-    CSR_CYCLEH = 0xC80, CSR_TIMEH = 0xC81, CSR_INSTRETH = 0xC82
-};
 
 /* Row index of each instruction (table order). */
 enum {
@@ -40,11 +30,46 @@ ZS_OPERAND_TABLE(writes_rd, ZS_WRD)
 #undef ZS_WRD
 #undef ZS_OPERAND_TABLE
 
+/* Roles of each row (ZS_INSN_ROLES, ZS_INSN_XZS): its SpRF operands (bit 0 rs1, bit 1
+ * rs2), the stage that redirects fetch (enum zs_redirect), whether it is an Xzs row. */
+#define ZS_SPRF(ID, S1, S2, ZD, REDIRECT) (S1) | (S2) << 1,
+#define ZS_REDIRECT(ID, S1, S2, ZD, REDIRECT) REDIRECT,
+#define ZS_XZS(ID, XZS) XZS,
+static const uint8_t sprf_operands[ZS_NUM_INSNS] = { ZS_INSN_ROLES(ZS_SPRF) };
+static const uint8_t redirect_of[ZS_NUM_INSNS] = { ZS_INSN_ROLES(ZS_REDIRECT) };
+static const uint8_t in_xzs[ZS_NUM_INSNS] = { ZS_INSN_XZS(ZS_XZS) };
+#undef ZS_SPRF
+#undef ZS_REDIRECT
+#undef ZS_XZS
+
+/* Op-class columns (ZS_OPCLASS_LIST) as masks over enum zs_opclass: a test of the class
+ * a handler names folds to a constant. */
+_Static_assert(OPC_COUNT <= 32, "op-class masks are 32 bits");
+#define ZS_CLASSES(COLUMN) (0u ZS_OPCLASS_LIST(COLUMN))
+#define ZS_COL_LOAD(OPC, NAME, LD, ST, COND, JUMP, END, REDIRECT, STALL) | (uint32_t)(LD) << OPC
+#define ZS_COL_MEMORY(OPC, NAME, LD, ST, COND, JUMP, END, REDIRECT, STALL) \
+    | (uint32_t)((LD) || (ST)) << OPC
+#define ZS_COL_COND(OPC, NAME, LD, ST, COND, JUMP, END, REDIRECT, STALL) | (uint32_t)(COND) << OPC
+#define ZS_COL_JUMP(OPC, NAME, LD, ST, COND, JUMP, END, REDIRECT, STALL) | (uint32_t)(JUMP) << OPC
+#define ZS_COL_END(OPC, NAME, LD, ST, COND, JUMP, END, REDIRECT, STALL) | (uint32_t)(END) << OPC
+#define ZS_IS_LOAD(opc)    (ZS_CLASSES(ZS_COL_LOAD) >> (opc) & 1)
+#define ZS_IS_MEMORY(opc)  (ZS_CLASSES(ZS_COL_MEMORY) >> (opc) & 1)
+#define ZS_IS_COND(opc)    (ZS_CLASSES(ZS_COL_COND) >> (opc) & 1)
+#define ZS_IS_JUMP(opc)    (ZS_CLASSES(ZS_COL_JUMP) >> (opc) & 1)
+#define ZS_IS_FLOW(opc)    ((ZS_CLASSES(ZS_COL_COND) | ZS_CLASSES(ZS_COL_JUMP)) >> (opc) & 1)
 /* A basic block here runs from the slot control entered at through the first
- * instruction that is not ALU, MUL, DIV, LOAD, LOAD_ZD or STORE (its terminator). */
-#define ZS_TERMINATOR(OPC) \
-    ((OPC) != OPC_ALU && (OPC) != OPC_MUL && (OPC) != OPC_DIV && (OPC) != OPC_LOAD && \
-     (OPC) != OPC_LOAD_ZD && (OPC) != OPC_STORE)
+ * instruction of a class that ends blocks (its terminator). */
+#define ZS_ENDS_BLOCK(opc) (ZS_CLASSES(ZS_COL_END) >> (opc) & 1)
+
+/* Control flow decided from registers (a branch, a jump): its outcome ends its block's
+ * schedule (ZS_ENDS) and pipe_end charges its redirect. A skip-branch decides in ID from
+ * its SpRF operands instead (SKIP_IF charges its penalty). */
+#define ZS_REG_FLOW(id, opc) (ZS_IS_FLOW(opc) && !sprf_operands[id])
+/* A conditional branch (the predictor's). */
+#define ZS_IS_BRANCH(id, opc) (ZS_IS_COND(opc) && !sprf_operands[id])
+/* The SpRF operands a row reads as it runs: a skip-branch's (a SASA write's are read at
+ * its trigger's fetch). */
+#define ZS_SPRF_READS(id, opc) (ZS_IS_FLOW(opc) ? sprf_operands[id] : 0)
 
 /* Execution counts are kept per block entry, not per instruction: `count` goes up when
  * control enters the slot other than by falling through from a non-terminator (a
@@ -82,30 +107,34 @@ const char *zs_counter_name(int i)
     return i >= 0 && i < ZS_NUM_COUNTERS ? counter_names[i] : NULL;
 }
 
-/* Counter CSRs are read-only: csrrs/csrrc with rs1 = x0, csrrsi/csrrci with zimm = 0. */
+/* The core reads the CSRs of ZS_CSR_LIST's core column (the user counters), and only
+ * reads them: csrrs/csrrc with rs1 = x0, csrrsi/csrrci with zimm = 0. */
 static int csr_read_only(int id, uint32_t word)
 {
-    uint32_t csr = (uint32_t)FIELD_CSR(word);
-    int counter = csr == CSR_CYCLE || csr == CSR_TIME || csr == CSR_INSTRET ||
-                  csr == CSR_CYCLEH || csr == CSR_TIMEH || csr == CSR_INSTRETH;
+    int readable = 0;
+    switch ((uint32_t)FIELD_CSR(word)) {
+#define ZS_CSR_READABLE(CSR, CORE) case CSR: readable = CORE; break;
+    ZS_CSR_LIST(ZS_CSR_READABLE)
+#undef ZS_CSR_READABLE
+    }
     int no_write = (id == ZS_ID_CSRRS || id == ZS_ID_CSRRC) ? FIELD_RS1(word) == 0
                  : (id == ZS_ID_CSRRSI || id == ZS_ID_CSRRCI) ? FIELD_ZIMM(word) == 0 : 0;
-    return counter && no_write;
+    return readable && no_write;
 }
+
+#define ZS_CSR_READ_BY_CORE(CSR, CORE) + CORE
+_Static_assert(0 ZS_CSR_LIST(ZS_CSR_READ_BY_CORE) == 6, "csr_value reads the six counters");
+#undef ZS_CSR_READ_BY_CORE
 
 static uint32_t csr_value(uint32_t csr, uint64_t cycle, uint64_t instret)
 {
     switch (csr) {
-    case CSR_CYCLE: case CSR_TIME: return (uint32_t)cycle;
-    case CSR_CYCLEH: case CSR_TIMEH: return (uint32_t)(cycle >> 32);
-    case CSR_INSTRET: return (uint32_t)instret;
-    default: return (uint32_t)(instret >> 32);   /* CSR_INSTRETH: decode allows no other */
+    case ZS_CSR_CYCLE: case ZS_CSR_TIME: return (uint32_t)cycle;
+    case ZS_CSR_CYCLEH: case ZS_CSR_TIMEH: return (uint32_t)(cycle >> 32);
+    case ZS_CSR_INSTRET: return (uint32_t)instret;
+    default: return (uint32_t)(instret >> 32);   /* ZS_CSR_INSTRETH: decode allows no other */
     }
 }
-
-/* The op classes of the Xzs rows (isa/opcodes/xzs): a core without the extension's
- * hardware decodes them as illegal. */
-#define ZS_XZS_CLASS(OPC) ((OPC) == OPC_LOAD_ZD || (OPC) == OPC_SKIP || (OPC) == OPC_SASA)
 
 /* Fill a slot from its word (MATCH/MASK from the table); -1 if no row matches (or an
  * Xzs row does on a core without xzs). */
@@ -121,7 +150,7 @@ static int decode_slot(zs_slot *s, uint32_t word, int xzs)
     ZS_INSN_LIST(ZS_DECODE) {}
 #undef ZS_DECODE
     if (id < 0 || (s->opc == OPC_CSR && !csr_read_only(id, word)) ||
-        (!xzs && ZS_XZS_CLASS(s->opc)))
+        (!xzs && in_xzs[id]))
         return -1;
     s->id = (uint16_t)id;
     s->rs1 = (uint8_t)FIELD_RS1(word);
@@ -143,7 +172,7 @@ static void fold_counts(zs_state *st, zs_slot *slots)
             st->counters[ZC_INSTRET] += carry;
             if (writes_rd[s->id] && s->rd != 32) st->counters[ZC_RF_WRITES] += carry;
         }
-        if (ZS_TERMINATOR(s->opc)) carry = 0;
+        if (ZS_ENDS_BLOCK(s->opc)) carry = 0;
     }
     for (uint32_t b = 1; b <= st->u.nblocks; b++) {
         zs_block *k = &st->u.blocks[b];
@@ -178,6 +207,7 @@ static inline uint32_t div_bits(uint32_t dividend)
     return mag ? 32 - (uint32_t)__builtin_clz(mag) : 0;
 }
 
+#include "forwarding.h"
 #include "pipeline.h"
 
 
@@ -252,7 +282,8 @@ static inline void pipe_settle(zs_state *st, zs_pipe *p)
  * follows from it and the branch), so that loop never asks the predictor. */
 static inline int end_code(const zs_state *st, const zs_slot *last, int end)
 {
-    if (end < 0 || end >= 2 || last->opc != OPC_BRANCH || !pred_is_static(&st->cfg.tm.bp))
+    if (end < 0 || end >= 2 || !ZS_IS_BRANCH(last->id, last->opc) ||
+        !pred_is_static(&st->cfg.tm.bp))
         return end;
     return end + 2 * pred_static(&st->cfg.tm.bp, last->imm, end);
 }
@@ -396,8 +427,7 @@ static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, const z
     uint32_t len = b->blen;
     run_static(st, p, index, o);
     for (uint32_t i = 0; i < len; i++) {
-        uint8_t opc = b[i].opc;
-        if (opc == OPC_LOAD || opc == OPC_LOAD_ZD || opc == OPC_STORE) sum += st->u.dstall[i] - dhit;
+        if (ZS_IS_MEMORY(b[i].opc)) sum += st->u.dstall[i] - dhit;
         shift[i] = sum;
     }
     p->t += extra;

@@ -151,7 +151,6 @@ typedef struct {
 /* See forwarding.h. */
 typedef struct {
     uint32_t result[OPC_COUNT];   /* cycles after EX occupancy until a consumer may start EX */
-    uint8_t cause[OPC_COUNT];     /* stall counter charged for waiting on this class */
     uint32_t writeback;           /* cycles after EX occupancy until WB */
 } zs_forwarding;
 

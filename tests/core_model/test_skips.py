@@ -64,3 +64,57 @@ def test_verify_skips_accepts_safe_mac_block() -> None:
     plain = run_zskip(program, functional=True)
     assert checked.exit_code == plain.exit_code == 6
     assert checked.read(program.symbols["d"] + 4, 4) == (5).to_bytes(4, "little")
+
+
+# A SASA entry over a loop whose head is the block's first instruction: the verified
+# block starts at the trigger, as a skip-branch's starts at the skip, so the back edge
+# to the head stays inside it.
+SASA_LOOP = """
+.text
+.globl _start
+_start:
+    la    s11, d
+    li    t4, 3
+    la    t1, trig
+    sasa.or t1, t0, t0, {len}
+    lw.zd t0, 0(s11)         # zero: the block is skipped
+    nop                      # (timing: the table write and SpRF[t0] in effect by trig)
+    nop
+    nop
+    nop
+trig:
+    nop
+head:
+    addi  t3, t3, 1          # t3 is dead after the block
+    bne   t3, t4, head
+{exit}
+blk_end:
+    li    a0, 0
+    li    a7, 93
+    ecall
+out:
+    li    a0, 1
+    li    a7, 93
+    ecall
+.data
+d:  .word 0
+"""
+
+
+@pytest.mark.parametrize("functional", [True, False])
+def test_verify_skips_accepts_sasa_block_that_is_a_loop(functional: bool) -> None:
+    program = assemble(SASA_LOOP.format(len=2, exit=""))
+    checked = run_zskip(program, functional=functional, verify_skips=True)
+    plain = run_zskip(program, functional=functional)
+    assert checked.exit_code == plain.exit_code == 0
+    assert plain.stats.sasa_hits == 1 and plain.stats.skipped == 2
+
+
+@pytest.mark.parametrize("exit", ["    j out", "    j trig"])
+def test_verify_skips_reports_exit_from_sasa_loop_block(exit: str) -> None:
+    program = assemble(SASA_LOOP.format(len=3, exit=exit))
+    with pytest.raises(Fault) as info:
+        run_zskip(program, functional=True, verify_skips=True)
+    assert "control left the block" in str(info.value)
+    trig, end = program.symbols["trig"], program.symbols["blk_end"]
+    assert info.value.block == (trig, end)

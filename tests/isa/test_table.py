@@ -150,6 +150,21 @@ _Static_assert(ZS_SYS_NR_EXIT == 93 && ZS_SYS_NR_WRITE == 64, "Linux numbers");
     assert SYSCALLS == {"write": 64, "exit": 93}
 
 
+def test_generated_xzs_column_marks_the_extension_rows(tmp_path: Path) -> None:
+    """ZS_INSN_XZS flags exactly the rows of isa/opcodes/xzs (the core rejects them
+    when configured without Xzs)."""
+    probe = tmp_path / "probe.c"
+    probe.write_text("#include <stdint.h>\n#include \"isa_table.h\"\n"
+                     "#define XZS(ID, xzs) + xzs\n"
+                     f"_Static_assert(0 ZS_INSN_XZS(XZS) == {len(XZS)}, \"Xzs rows\");\n")
+    cc = require_tool("cc")
+    result = subprocess.run([cc, "-std=gnu11", "-fsyntax-only", "-Werror",
+                             f"-I{cheader.HEADER_PATH.parent}", str(probe)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert sum(i.extension == "xzs" for i in INSTRUCTIONS) == len(XZS)
+
+
 def test_number_tables_reject_duplicates(tmp_path: Path) -> None:
     (tmp_path / "csrs").write_text("cycle 0xC00 r\ntime 0xC00 r\n")
     with pytest.raises(TableError, match=r"csrs:2: time or 0xC00 is defined twice"):
