@@ -95,11 +95,11 @@ def _list_kernels() -> int:
 def _run_kernel(args: argparse.Namespace) -> int:
     """Exit status 0 when an exact variant's outputs equal the reference, else 1."""
     from zskip.kernels import run as run_kernel
-    options = {"functional": True} if args.functional else {}
-    result = run_kernel(args.kernel, args.variant, args.config, args.images, **options)
+    result = run_kernel(args.kernel, args.variant, args.config, args.images,
+                        functional=args.functional)
     if args.verify_skips:   # once more, executing every skipped block (UnsafeSkip if seen)
-        run_kernel(args.kernel, args.variant, args.config, args.images, verify_skips=True,
-                   **options)
+        run_kernel(args.kernel, args.variant, args.config, args.images,
+                   functional=args.functional, verify_skips=True)
     same = result.matches_reference
     verdict = ("outputs equal the reference" if same else "OUTPUTS DIFFER FROM THE REFERENCE") \
         if result.exact else f"approximate ({'same' if same else 'other'} outputs)"
