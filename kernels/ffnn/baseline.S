@@ -10,39 +10,133 @@
 no_setup:
     ret
 
-# Output-stationary dense layer: out[j] = requant(b[j] + sum_i x[i] * W[j][i]),
-# W int8 [n_out][n_in], n_in a multiple of 4; one load-multiply-accumulate per x[i].
+# Output-stationary dense layer with a register tile: out[j] = requant(b[j] +
+# sum_i x[i] * W[i][j]) for a tile of T = 4 outputs at a time (a last tile of 2 when
+# n_out is 2 mod 4), the T accumulators in registers over the whole input loop; per x[i]
+# the activation is loaded once and the T load-multiply-accumulates of the tile follow.
+# W int8 laid out by tile (kernels/ffnn.py): per tile, for each i, W[i][j..j+T-1];
+# n_in a multiple of 4, n_out even.
 dense_os:
-    mv    s6, a1                # s6 = &W[j][i]
+    mv    a7, a1                # a7 = &W[i][j] in the tile
     add   s7, a0, a4            # s7 = end of x
-    mv    s8, a5                # outputs left
-os_row:
-    lw    t6, 0(a2)             # acc = b[j]
-    addi  a2, a2, 4
+    srli  s8, a5, 2             # full tiles of 4 outputs left
+    beqz  s8, os_pair
+os_tile:
+    lw    s6, 0(a2)             # the 4 accumulators = bias
+    lw    s9, 4(a2)
+    lw    s10, 8(a2)
+    lw    s11, 12(a2)
+    addi  a2, a2, 16
     mv    t5, a0                # t5 = &x[i]
 os_mac:
     lb    t0, 0(t5)
     lb    t1, 1(t5)
     lb    t2, 2(t5)
-    lb    s9, 3(t5)
+    lb    a1, 3(t5)
     addi  t5, t5, 4
-    addi  s6, s6, 4
-    lb    t4, -4(s6)            # acc += x[i] * W[j][i]
+    addi  a7, a7, 16
+    lb    t4, -16(a7)           # acc[j+t] += x[i] * W[i][j+t]
+    lb    t6, -15(a7)
     mul   t4, t4, t0
-    add   t6, t6, t4
-    lb    t4, -3(s6)
+    mul   t6, t6, t0
+    add   s6, s6, t4
+    add   s9, s9, t6
+    lb    t4, -14(a7)
+    lb    t6, -13(a7)
+    mul   t4, t4, t0
+    mul   t6, t6, t0
+    add   s10, s10, t4
+    add   s11, s11, t6
+    lb    t4, -12(a7)
+    lb    t6, -11(a7)
     mul   t4, t4, t1
-    add   t6, t6, t4
-    lb    t4, -2(s6)
+    mul   t6, t6, t1
+    add   s6, s6, t4
+    add   s9, s9, t6
+    lb    t4, -10(a7)
+    lb    t6, -9(a7)
+    mul   t4, t4, t1
+    mul   t6, t6, t1
+    add   s10, s10, t4
+    add   s11, s11, t6
+    lb    t4, -8(a7)
+    lb    t6, -7(a7)
     mul   t4, t4, t2
-    add   t6, t6, t4
-    lb    t4, -1(s6)
-    mul   t4, t4, s9
-    add   t6, t6, t4
+    mul   t6, t6, t2
+    add   s6, s6, t4
+    add   s9, s9, t6
+    lb    t4, -6(a7)
+    lb    t6, -5(a7)
+    mul   t4, t4, t2
+    mul   t6, t6, t2
+    add   s10, s10, t4
+    add   s11, s11, t6
+    lb    t4, -4(a7)
+    lb    t6, -3(a7)
+    mul   t4, t4, a1
+    mul   t6, t6, a1
+    add   s6, s6, t4
+    add   s9, s9, t6
+    lb    t4, -2(a7)
+    lb    t6, -1(a7)
+    mul   t4, t4, a1
+    mul   t6, t6, a1
+    add   s10, s10, t4
+    add   s11, s11, t6
     bne   t5, s7, os_mac
+    mv    t6, s6
+    jal   t3, requant
+    mv    t6, s9
+    jal   t3, requant
+    mv    t6, s10
+    jal   t3, requant
+    mv    t6, s11
     jal   t3, requant
     addi  s8, s8, -1
-    bnez  s8, os_row
+    bnez  s8, os_tile
+os_pair:
+    andi  t0, a5, 2             # a last tile of 2 outputs?
+    beqz  t0, os_done
+    lw    s6, 0(a2)
+    lw    s9, 4(a2)
+    mv    t5, a0
+os_pmac:
+    lb    t0, 0(t5)
+    lb    t1, 1(t5)
+    lb    t2, 2(t5)
+    lb    a1, 3(t5)
+    addi  t5, t5, 4
+    addi  a7, a7, 8
+    lb    t4, -8(a7)            # acc[j+t] += x[i] * W[i][j+t]
+    lb    t6, -7(a7)
+    mul   t4, t4, t0
+    mul   t6, t6, t0
+    add   s6, s6, t4
+    add   s9, s9, t6
+    lb    t4, -6(a7)
+    lb    t6, -5(a7)
+    mul   t4, t4, t1
+    mul   t6, t6, t1
+    add   s6, s6, t4
+    add   s9, s9, t6
+    lb    t4, -4(a7)
+    lb    t6, -3(a7)
+    mul   t4, t4, t2
+    mul   t6, t6, t2
+    add   s6, s6, t4
+    add   s9, s9, t6
+    lb    t4, -2(a7)
+    lb    t6, -1(a7)
+    mul   t4, t4, a1
+    mul   t6, t6, a1
+    add   s6, s6, t4
+    add   s9, s9, t6
+    bne   t5, s7, os_pmac
+    mv    t6, s6
+    jal   t3, requant
+    mv    t6, s9
+    jal   t3, requant
+os_done:
     ret
 
 # Input-stationary dense layer: acc[j] = b[j]; acc[j] += x[i] * W[i][j] row by row;
