@@ -1,8 +1,8 @@
 # Feed-forward layers on the base ISA (RV32IM) with software zero tests: baseline.S plus
 # a `beqz` wherever a careful programmer would test an operand for zero, scheduled like
 # xzs.S (the same instructions between the load and the test, so no load-use stall).
-# dense_os: a zero x[i] branches over its load-multiply-accumulate; dense_is: over its
-# weight row; conv: over a pixel's 8 channel MACs; dense_pruned: over a zero
+# dense_os: a zero x[i] branches over the T = 4 MACs of its output tile; dense_is: over
+# its weight row; conv: over a pixel's 8 channel MACs; dense_pruned: over a zero
 # activation's row and over each zero weight's accumulator update.
     .include "driver.inc"
     .equ CONV_OUT, 6

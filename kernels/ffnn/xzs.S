@@ -2,7 +2,8 @@
 # zero test made a zero-detect `lb.zd` and each `beqz` a `skz`, decided in ID from the
 # SpRF. Scheduling: on embedded a skip decides in time with two instructions between the
 # `lb.zd` and the `skz`, on application with three; every test here has at least three
-# (row tests and pruned-weight tests: three; dense_os and conv: four or more).
+# (row tests and pruned-weight tests: three; conv: four or more; dense_os, whose
+# skz skips the T = 4 MACs of its output tile: five or more).
     .include "driver.inc"
     .equ CONV_OUT, 6
     .equ CONV_W_BYTES, 72       # 3 x 3 taps x 8 channels, directly before the bias
