@@ -1,8 +1,8 @@
 # Feed-forward layers on the base ISA (RV32IM) with software zero tests: baseline.S plus
 # a `beqz` wherever a careful programmer would test an operand for zero, scheduled like
 # xzs.S (the same instructions between the load and the test, so no load-use stall).
-# dense_os: a zero x[i] branches over its load-multiply-accumulate; dense_is: over its
-# weight row; conv: over a pixel's 8 channel MACs; dense_pruned: over a zero
+# dense_os: a zero x[i] branches over the T = 8 MACs of its output tile; dense_is: over
+# its weight row; conv: over a pixel's 8 channel MACs; dense_pruned: over a zero
 # activation's row and over each zero weight's accumulator update.
     .include "driver.inc"
     .equ CONV_OUT, 6
@@ -12,43 +12,218 @@
 no_setup:
     ret
 
-# Output-stationary dense layer: out[j] = requant(b[j] + sum_i x[i] * W[j][i]),
-# W int8 [n_out][n_in], n_in a multiple of 4; one load-multiply-accumulate per x[i].
+# Output-stationary dense layer with a register tile: out[j] = requant(b[j] +
+# sum_i x[i] * W[i][j]) for a tile of T = 8 outputs at a time (then tiles of 2 for
+# n_out mod 8), the T accumulators in registers over the whole input loop; per x[i] the
+# activation is loaded once and the T load-multiply-accumulates of the tile follow.
+# W int8 laid out by tile (kernels/ffnn.py): per tile, for each i, W[i][j..j+T-1];
+# n_in a multiple of 4, n_out even. ra holds the end of x (saved on the stack with the
+# tile counters). A zero x[i] branches over the tile's T MACs.
 dense_os:
-    mv    s6, a1                # s6 = &W[j][i]
-    add   s7, a0, a4            # s7 = end of x
-    mv    s8, a5                # outputs left
-os_row:
-    lw    t6, 0(a2)             # acc = b[j]
-    addi  a2, a2, 4
+    addi  sp, sp, -12
+    sw    ra, 0(sp)
+    andi  t0, a5, 6             # outputs in the last tiles of 2
+    sw    t0, 4(sp)
+    srli  t0, a5, 3             # full tiles of 8 outputs left
+    sw    t0, 8(sp)
+    mv    a7, a1                # a7 = &W[i][j] in the tile
+    add   ra, a0, a4            # ra = end of x
+    beqz  t0, os_pairs
+os_tile:
+    lw    s6, 0(a2)             # the 8 accumulators = bias
+    lw    s7, 4(a2)
+    lw    s8, 8(a2)
+    lw    s9, 12(a2)
+    lw    s10, 16(a2)
+    lw    s11, 20(a2)
+    lw    a4, 24(a2)
+    lw    a5, 28(a2)
+    addi  a2, a2, 32
     mv    t5, a0                # t5 = &x[i]
 os_mac:
     lb    t0, 0(t5)
     lb    t1, 1(t5)
     lb    t2, 2(t5)
-    lb    s9, 3(t5)
+    lb    a1, 3(t5)
     addi  t5, t5, 4
-    addi  s6, s6, 4
-    beqz  t0, 1f
-    lb    t4, -4(s6)
+    addi  a7, a7, 32
+    beqz  t0, 1f                # x[i] == 0 skips the tile's 8 MACs
+    lb    t4, -32(a7)
+    lb    t6, -31(a7)
     mul   t4, t4, t0
-    add   t6, t6, t4
+    mul   t6, t6, t0
+    add   s6, s6, t4
+    add   s7, s7, t6
+    lb    t4, -30(a7)
+    lb    t6, -29(a7)
+    mul   t4, t4, t0
+    mul   t6, t6, t0
+    add   s8, s8, t4
+    add   s9, s9, t6
+    lb    t4, -28(a7)
+    lb    t6, -27(a7)
+    mul   t4, t4, t0
+    mul   t6, t6, t0
+    add   s10, s10, t4
+    add   s11, s11, t6
+    lb    t4, -26(a7)
+    lb    t6, -25(a7)
+    mul   t4, t4, t0
+    mul   t6, t6, t0
+    add   a4, a4, t4
+    add   a5, a5, t6
 1:  beqz  t1, 2f
-    lb    t4, -3(s6)
+    lb    t4, -24(a7)
+    lb    t6, -23(a7)
     mul   t4, t4, t1
-    add   t6, t6, t4
+    mul   t6, t6, t1
+    add   s6, s6, t4
+    add   s7, s7, t6
+    lb    t4, -22(a7)
+    lb    t6, -21(a7)
+    mul   t4, t4, t1
+    mul   t6, t6, t1
+    add   s8, s8, t4
+    add   s9, s9, t6
+    lb    t4, -20(a7)
+    lb    t6, -19(a7)
+    mul   t4, t4, t1
+    mul   t6, t6, t1
+    add   s10, s10, t4
+    add   s11, s11, t6
+    lb    t4, -18(a7)
+    lb    t6, -17(a7)
+    mul   t4, t4, t1
+    mul   t6, t6, t1
+    add   a4, a4, t4
+    add   a5, a5, t6
 2:  beqz  t2, 3f
-    lb    t4, -2(s6)
+    lb    t4, -16(a7)
+    lb    t6, -15(a7)
     mul   t4, t4, t2
-    add   t6, t6, t4
-3:  beqz  s9, 4f
-    lb    t4, -1(s6)
-    mul   t4, t4, s9
-    add   t6, t6, t4
-4:  bne   t5, s7, os_mac
+    mul   t6, t6, t2
+    add   s6, s6, t4
+    add   s7, s7, t6
+    lb    t4, -14(a7)
+    lb    t6, -13(a7)
+    mul   t4, t4, t2
+    mul   t6, t6, t2
+    add   s8, s8, t4
+    add   s9, s9, t6
+    lb    t4, -12(a7)
+    lb    t6, -11(a7)
+    mul   t4, t4, t2
+    mul   t6, t6, t2
+    add   s10, s10, t4
+    add   s11, s11, t6
+    lb    t4, -10(a7)
+    lb    t6, -9(a7)
+    mul   t4, t4, t2
+    mul   t6, t6, t2
+    add   a4, a4, t4
+    add   a5, a5, t6
+3:  beqz  a1, 4f
+    lb    t4, -8(a7)
+    lb    t6, -7(a7)
+    mul   t4, t4, a1
+    mul   t6, t6, a1
+    add   s6, s6, t4
+    add   s7, s7, t6
+    lb    t4, -6(a7)
+    lb    t6, -5(a7)
+    mul   t4, t4, a1
+    mul   t6, t6, a1
+    add   s8, s8, t4
+    add   s9, s9, t6
+    lb    t4, -4(a7)
+    lb    t6, -3(a7)
+    mul   t4, t4, a1
+    mul   t6, t6, a1
+    add   s10, s10, t4
+    add   s11, s11, t6
+    lb    t4, -2(a7)
+    lb    t6, -1(a7)
+    mul   t4, t4, a1
+    mul   t6, t6, a1
+    add   a4, a4, t4
+    add   a5, a5, t6
+4:  bne   t5, ra, os_mac
+    lw    t0, 8(sp)
+    mv    t6, s6
     jal   t3, requant
-    addi  s8, s8, -1
-    bnez  s8, os_row
+    mv    t6, s7
+    jal   t3, requant
+    mv    t6, s8
+    jal   t3, requant
+    mv    t6, s9
+    jal   t3, requant
+    mv    t6, s10
+    jal   t3, requant
+    mv    t6, s11
+    jal   t3, requant
+    mv    t6, a4
+    jal   t3, requant
+    mv    t6, a5
+    jal   t3, requant
+    addi  t0, t0, -1
+    sw    t0, 8(sp)
+    bnez  t0, os_tile
+os_pairs:
+    lw    t0, 4(sp)
+    bnez  t0, os_pair
+    j     os_done
+os_pair:
+    lw    s6, 0(a2)
+    lw    s7, 4(a2)
+    addi  a2, a2, 8
+    mv    t5, a0
+os_pmac:
+    lb    t0, 0(t5)
+    lb    t1, 1(t5)
+    lb    t2, 2(t5)
+    lb    a1, 3(t5)
+    addi  t5, t5, 4
+    addi  a7, a7, 8
+    beqz  t0, 1f                # x[i] == 0 skips the tile's 2 MACs
+    lb    t4, -8(a7)
+    lb    t6, -7(a7)
+    mul   t4, t4, t0
+    mul   t6, t6, t0
+    add   s6, s6, t4
+    add   s7, s7, t6
+1:  beqz  t1, 2f
+    lb    t4, -6(a7)
+    lb    t6, -5(a7)
+    mul   t4, t4, t1
+    mul   t6, t6, t1
+    add   s6, s6, t4
+    add   s7, s7, t6
+2:  beqz  t2, 3f
+    lb    t4, -4(a7)
+    lb    t6, -3(a7)
+    mul   t4, t4, t2
+    mul   t6, t6, t2
+    add   s6, s6, t4
+    add   s7, s7, t6
+3:  beqz  a1, 4f
+    lb    t4, -2(a7)
+    lb    t6, -1(a7)
+    mul   t4, t4, a1
+    mul   t6, t6, a1
+    add   s6, s6, t4
+    add   s7, s7, t6
+4:  bne   t5, ra, os_pmac
+    lw    t0, 4(sp)
+    mv    t6, s6
+    jal   t3, requant
+    mv    t6, s7
+    jal   t3, requant
+    addi  t0, t0, -2
+    sw    t0, 4(sp)
+    bnez  t0, os_pair
+os_done:
+    lw    ra, 0(sp)
+    addi  sp, sp, 12
     ret
 
 # Input-stationary dense layer: acc[j] = b[j]; acc[j] += x[i] * W[i][j] row by row;
