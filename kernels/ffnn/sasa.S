@@ -354,19 +354,7 @@ isp_next:
     bne   a0, s8, isp_row
     j     is_out
 
-# acc[j] = b[j] for the input-stationary layers; s6 = acc, s7 = its end, s8 = end of x.
-is_init:
-    la    s6, acc
-    slli  s7, a5, 2
-    add   s7, s6, s7
-    mv    t1, s6
-1:  lw    t6, 0(a2)
-    addi  a2, a2, 4
-    sw    t6, 0(t1)
-    addi  t1, t1, 4
-    bne   t1, s7, 1b
-    add   s8, a0, a4
-    jr    t3
+    .include "is_init.inc"
 
     .balign 128                 # conv's triggers clear of dense_is's in the table
 # 3x3 valid convolution + ReLU of the 8x8 image: out[oy][ox][c] = requant(b[c] +
