@@ -23,7 +23,7 @@ Approximations (both exact at threshold 0, where the kernel does not evaluate th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -114,10 +114,19 @@ def _hard_sigmoid(acc: np.ndarray, shift: int) -> np.ndarray:
 def infer(net: LstmNet, images: np.ndarray, time_threshold: int = 0,
           state_threshold: int = 0) -> LstmResult:
     """Run the integer network over `images` (uint8 [n, 8, 8])."""
-    x = symbols(images)
+    result = recur(net.wx, net.wh, net.b, net.shift, symbols(images),
+                   time_threshold * PIXEL_SCALE, state_threshold)
+    logits = _int32(net.bd.astype(np.int64) + result.hidden @ net.wd.astype(np.int64))
+    return replace(result, logits=logits.astype(np.int32))
+
+
+def recur(wx: np.ndarray, wh: np.ndarray, b: np.ndarray, shift: int, x: np.ndarray,
+          time_threshold: int = 0, state_threshold: int = 0) -> LstmResult:
+    """The LSTM layer alone over Q8 symbols x [n, T, I]: the last hidden state and the
+    statistics (`logits` empty); `time_threshold` in the symbols' units (Q8)."""
     n, steps, _ = x.shape
-    hidden = net.hidden
-    wx, wh, b = (a.astype(np.int64) for a in (net.wx, net.wh, net.b))
+    hidden = wh.shape[0]
+    wx, wh, b = (a.astype(np.int64) for a in (wx, wh, b))
     h = np.zeros((n, hidden), np.int64)
     c = np.zeros((n, hidden), np.int64)
     active = np.ones((n, hidden), bool)
@@ -129,12 +138,12 @@ def infer(net: LstmNet, images: np.ndarray, time_threshold: int = 0,
     for t in range(steps):
         sym = x[:, t]
         step = np.ones(n, bool) if time_threshold <= 0 or t == 0 else \
-            np.abs(sym - last).sum(axis=1) >= time_threshold * PIXEL_SCALE
+            np.abs(sym - last).sum(axis=1) >= time_threshold
         used = h * active
         acc = _int32(b + sym @ wx + used @ wh)
         gi, gf, gg, go = np.split(acc, 4, axis=1)
-        i, f, o = (_hard_sigmoid(z, net.shift) for z in (gi, gf, go))
-        c_new = _int32(f * c + i * np.clip(gg >> net.shift, -ONE, ONE)) >> 8
+        i, f, o = (_hard_sigmoid(z, shift) for z in (gi, gf, go))
+        c_new = _int32(f * c + i * np.clip(gg >> shift, -ONE, ONE)) >> 8
         h_new = (o * np.clip(c_new, -ONE, ONE)) >> 8
         c = np.where(step[:, None], c_new, c)
         h = np.where(step[:, None], h_new, h)
@@ -147,6 +156,5 @@ def infer(net: LstmNet, images: np.ndarray, time_threshold: int = 0,
         h_ops = h_ops + [np.sum(zero_used[step]), np.sum(active[step])]
         if state_threshold > 0:
             active &= ~(step[:, None] & (np.abs(h) < state_threshold))
-    logits = _int32(net.bd.astype(np.int64) + h @ net.wd.astype(np.int64)).astype(np.int32)
-    return LstmResult(logits, h, evaluated, active.sum(axis=1), x_zero, h_zero,
+    return LstmResult(np.zeros((n, 0), np.int32), h, evaluated, active.sum(axis=1), x_zero, h_zero,
                       (int(x_ops[0]), int(x_ops[1])), (int(h_ops[0]), int(h_ops[1])))
