@@ -92,8 +92,19 @@ class Tensor:
 
 
 @dataclass
+class Input:
+    """The graph input: its ONNX shape (without the batch), the IR's stored shape, and
+    `order`: the IR's stored element k is the ONNX input's element order[k]."""
+    name: str
+    shape: tuple[int, ...]
+    ir_shape: tuple[int, ...]
+    order: np.ndarray
+    integer: str | None
+
+
+@dataclass
 class Chain:
-    input: Tensor                   # the graph input (order: the IR's input layout)
+    input: Input
     steps: list[Step]
     name: str
 
@@ -136,7 +147,9 @@ class _Reader:
             raise OnnxImportError(f"zskip imports graphs of one input and one output, this one "
                                   f"has {len(inputs)} and {len(graph.output)}")
         self.cur = self._graph_input(inputs[0])
-        self.first = self.cur
+        shape = self.cur.shape
+        self.input = Input(self.cur.name, shape, (*shape[1:], shape[0]) if len(shape) == 3
+                           else shape, self.cur.order.copy(), self.cur.integer)
 
     # errors and attributes ----------------------------------------------------------
     def fail(self, why: str) -> OnnxImportError:
@@ -385,10 +398,24 @@ def _conv_geometry(r: _Reader, kh: int, kw: int) -> tuple[int, int]:
 
 def _need_hwc(r: _Reader) -> tuple[int, int, int]:
     shape = r.cur.shape
+    if len(shape) == 3 and not any(isinstance(step, (Linear, Pool)) for step in r.steps):
+        _store_input_as_hwc(r)
     if len(shape) != 3 or not np.array_equal(r.cur.order, hwc_order(shape)):
         raise r.fail(f"reads a tensor of shape {shape} that is not an image in zskip's "
                      f"layout (a [batch, C, H, W] input, a conv or a pool output)")
     return shape
+
+
+def _store_input_as_hwc(r: _Reader) -> None:
+    """Only layout operators since the input (e.g. an NHWC input transposed to NCHW):
+    the IR stores the input so that the current tensor is HWC, whatever the input's
+    own layout."""
+    hwc = hwc_order(r.cur.shape)
+    back = np.empty_like(r.cur.order)
+    back[r.cur.order] = np.arange(r.cur.order.size)      # current element -> IR position
+    r.input.order = r.input.order[back[hwc]]
+    r.input.ir_shape = (*r.cur.shape[1:], r.cur.shape[0])
+    r.cur.order = hwc
 
 
 def _spatial(r: _Reader, kh: int, kw: int, stride: int, padding: int,
@@ -577,6 +604,5 @@ _HANDLERS: dict[str, Callable[[_Reader], None]] = {
 def read_chain(model: onnx.ModelProto) -> Chain:
     """The model's graph as a chain of steps (OnnxImportError when it is not one)."""
     reader = _Reader(model.graph)
-    first = Tensor(reader.first.name, reader.first.shape, reader.first.order.copy(),
-                   reader.first.integer)
-    return Chain(first, reader.read(model.graph), model.graph.name)
+    steps = reader.read(model.graph)
+    return Chain(reader.input, steps, model.graph.name)

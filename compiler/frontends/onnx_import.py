@@ -32,7 +32,7 @@ from .. import reference
 from ..network import (Conv2D, Dense, Layer, MaxPool2D, Network, ReLU, Requant,
                        TensorType, output_type)
 from .onnx_graph import (Chain, Clamp, Drop, Linear, OnnxImportError, Pool, Quantize,
-                         ReadAs, hwc_order, read_chain)
+                         ReadAs, read_chain)
 from .quant import QParams, activation_params, fold_bias, requant, weight_params
 
 __all__ = ["OnnxImportError", "load_onnx", "onnx_inputs"]
@@ -58,20 +58,16 @@ def load_onnx(model: str | Path | onnx.ModelProto, calibration: np.ndarray | Non
 def onnx_inputs(net: Network, x: np.ndarray) -> np.ndarray:
     """Real inputs as the ONNX model took them ([n, *shape], NCHW images) -> `net`'s
     stored inputs [n, *net.input.shape] (HWC images), quantized with its input scale."""
-    return net.quantize_input(_to_ir_layout(x, tuple(net.metadata["onnx_input_shape"]),
+    return net.quantize_input(_to_ir_layout(x, net.metadata["onnx_input_order"],
                                             net.input.shape))
 
 
-def _to_ir_layout(x: np.ndarray, onnx_shape: tuple[int, ...],
-                  ir_shape: tuple[int, ...]) -> np.ndarray:
+def _to_ir_layout(x: np.ndarray, order: np.ndarray, ir_shape: tuple[int, ...]) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
-    size = int(np.prod(onnx_shape))
-    if x.ndim < 1 or x[0].size != size:
-        raise OnnxImportError(f"inputs of shape {x.shape[1:]}, the model takes {onnx_shape}")
-    flat = x.reshape(len(x), size)
-    if len(onnx_shape) == 3:
-        flat = flat[:, hwc_order(onnx_shape)]
-    return flat.reshape(len(x), *ir_shape)
+    if x.ndim < 1 or x[0].size != len(order):
+        raise OnnxImportError(f"inputs of shape {x.shape[1:]}: the model takes "
+                              f"{len(order)} values per sample")
+    return x.reshape(len(x), -1)[:, order].reshape(len(x), *ir_shape)
 
 
 class _Lowering:
@@ -82,8 +78,7 @@ class _Lowering:
     def __init__(self, chain: Chain, name: str, source: str,
                  calibration: np.ndarray | None, percentile: float) -> None:
         self.chain, self.name, self.source, self.percentile = chain, name, source, percentile
-        shape = chain.input.shape
-        self.input_type_shape = (shape[1], shape[2], shape[0]) if len(shape) == 3 else shape
+        self.input_type_shape = chain.input.ir_shape
         self.layers: list[Layer] = []
         self.types: list[TensorType] = []
         self.params: QParams | None = None
@@ -91,7 +86,7 @@ class _Lowering:
         if chain.input.integer:
             self.params = QParams(1.0, 0, chain.input.integer)
         self.calibration = None if calibration is None else \
-            _to_ir_layout(calibration, shape, self.input_type_shape)
+            _to_ir_layout(calibration, chain.input.order, self.input_type_shape)
         self.pending: Linear | None = None
         self.pending_in: QParams | None = None
         self.clamp = (-math.inf, math.inf)
@@ -130,7 +125,8 @@ class _Lowering:
         if not self.layers:
             raise OnnxImportError(f"{self.name}: no Gemm, MatMul or Conv to import")
         out = self.params
-        metadata = {"layout": "rows", "onnx_input_shape": list(self.chain.input.shape),
+        metadata = {"layout": "rows", "onnx_input_shape": self.chain.input.shape,
+                    "onnx_input_order": self.chain.input.order,
                     "output_scale": out.scale if out else self.out_scale,
                     "output_zero_point": out.zero_point if out else 0, "notes": self.notes}
         first = self.input_params

@@ -252,3 +252,61 @@ def test_quantize_static_model_keeps_its_scales(build, x, tmp_path):
     theirs = np.round(theirs / scale) + zero
     rows = np.any(half_even_outputs(net, inputs) != theirs, axis=1)
     assert rows.mean() < 0.05, f"{rows.sum()} of {len(rows)} logit rows differ"
+
+
+def padded_cnn(batchnorm: bool):
+    """A small untrained CNN over what a float export holds beyond the shipped CNN: a
+    padded conv, BatchNormalization, MaxPool, a strided conv with a Clip (ReLU6), an
+    NHWC-to-NCHW Transpose at the input, Dropout and a Gemm after the CHW Flatten."""
+    rng = np.random.default_rng(0)
+    inits = [const("w1", rng.normal(0, 0.5, (4, 1, 3, 3)), np.float32),
+             const("b1", rng.normal(0, 0.1, 4), np.float32),
+             const("w2", rng.normal(0, 0.3, (6, 4, 3, 3)), np.float32),
+             const("w3", rng.normal(0, 0.3, (24, 10)), np.float32),
+             const("b3", rng.normal(0, 0.1, 10), np.float32)]
+    nodes = [helper.make_node("Transpose", ["x"], ["t"], perm=[0, 3, 1, 2], name="nchw"),
+             helper.make_node("Conv", ["t", "w1", "b1"], ["c1"], pads=[1, 1, 1, 1], name="conv1")]
+    if batchnorm:
+        inits += [const(name, value, np.float32) for name, value in
+                  [("gamma", rng.uniform(0.5, 1.5, 4)), ("beta", rng.normal(0, 0.1, 4)),
+                   ("mean", rng.normal(0, 0.1, 4)), ("var", rng.uniform(0.5, 1.5, 4))]]
+        nodes.append(helper.make_node("BatchNormalization", ["c1", "gamma", "beta", "mean", "var"],
+                                      ["n1"], name="bn1"))
+    nodes += [helper.make_node("Relu", [nodes[-1].output[0]], ["r1"], name="relu1"),
+              helper.make_node("MaxPool", ["r1"], ["p1"], kernel_shape=[2, 2], strides=[2, 2],
+                               name="pool1"),
+              helper.make_node("Conv", ["p1", "w2"], ["c2"], pads=[1, 1, 1, 1], strides=[2, 2],
+                               name="conv2"),
+              helper.make_node("Clip", ["c2", "lo", "hi"], ["r2"], name="relu6"),
+              helper.make_node("Flatten", ["r2"], ["f"], name="flatten"),
+              helper.make_node("Dropout", ["f"], ["d"], name="dropout"),
+              helper.make_node("Gemm", ["d", "w3", "b3"], ["logits"], name="fc")]
+    inits += [const("lo", 0, np.float32), const("hi", 6, np.float32)]
+    return model(nodes, inits, [8, 8, 1], name="padded_cnn")
+
+
+NHWC = NCHW.transpose(0, 2, 3, 1)
+
+
+def test_padded_cnn_float_and_quantize_static(tmp_path):
+    calibration = TRAIN.images[..., None].astype(np.float32) / 16
+    built = padded_cnn(batchnorm=True)
+    net = load_onnx(built, calibration=calibration)
+    assert [type(layer).__name__ for layer in net.layers] == \
+        ["Conv2D", "MaxPool2D", "Conv2D", "Dense"]
+    rq = net.layers[2].requant      # calibrated on the clipped values: 6 is the top of uint8
+    assert (rq.dtype, rq.lo, rq.hi) == ("uint8", 0, 255)
+    ours = reference.outputs(net, onnx_inputs(net, NHWC))
+    equal, differ = decisions_agree(ours, run_ort(built, NHWC))
+    assert equal >= 0.97, f"{differ} decisions differ (float model)"
+
+    built = quantize_static(padded_cnn(batchnorm=False), (8, 8, 1), tmp_path, calibration)
+    net = load_onnx(built)
+    assert net.input_zero_point != 0 and net.layers[0].pad_value == net.input_zero_point
+    inputs = onnx_inputs(net, NHWC)
+    theirs = np.round(run_ort(built, NHWC) / net.metadata["output_scale"]) \
+        + net.metadata["output_zero_point"]
+    rows = np.any(half_even_outputs(net, inputs) != theirs, axis=1)
+    assert rows.mean() < 0.05, f"{rows.sum()} of {len(rows)} logit rows differ"
+    equal, differ = decisions_agree(reference.outputs(net, inputs), theirs)
+    assert equal >= AGREEMENT, f"{differ} decisions differ (QDQ model)"
