@@ -187,7 +187,8 @@ class _Reader:
             raise self.fail(f"{what} is quantized per axis; zskip takes per-tensor activations")
         dtype = default if zp is None else _SCALARS.get(zp.dtype)
         if dtype is None:
-            raise self.fail(f"{what} has zero-point type {zp.dtype}; zskip takes int8, uint8, int16")
+            raise self.fail(f"{what} has zero-point type {zp.dtype}; zskip takes int8, "
+                            f"uint8, int16")
         return QParams(float(scale.ravel()[0]), 0 if zp is None else int(zp.ravel()[0]), dtype)
 
     def weights_q(self, values: np.ndarray, scale: np.ndarray, zp: np.ndarray | None,
@@ -198,8 +199,9 @@ class _Reader:
                             "weights (a stored zero weight must be a real zero)")
         if np.size(scale) != 1 and not np.allclose(scale, np.ravel(scale)[0], rtol=1e-6):
             raise self.fail(f"the weights have one scale per channel (axis {axis}); the IR "
-                            f"has one requantization multiplier per layer: quantize them per tensor")
-        if values.dtype not in (np.int8, np.uint8) or (values.dtype == np.uint8 and values.max() > 127):
+                            f"has one requantization multiplier per layer: quantize them "
+                            f"per tensor")
+        if values.dtype != np.int8 and not (values.dtype == np.uint8 and values.max() <= 127):
             raise self.fail(f"weights of type {values.dtype}: zskip takes int8 weights")
         return values.astype(np.int8), float(np.ravel(scale)[0])
 
@@ -399,7 +401,7 @@ def _conv_geometry(r: _Reader, kh: int, kw: int) -> tuple[int, int]:
 def _need_hwc(r: _Reader) -> tuple[int, int, int]:
     shape = r.cur.shape
     if len(shape) == 3 and not any(isinstance(step, (Linear, Pool)) for step in r.steps):
-        _store_input_as_hwc(r)
+        _store_input_as_hwc(r)      # the input's IR shape is this image's, whatever came before
     if len(shape) != 3 or not np.array_equal(r.cur.order, hwc_order(shape)):
         raise r.fail(f"reads a tensor of shape {shape} that is not an image in zskip's "
                      f"layout (a [batch, C, H, W] input, a conv or a pool output)")
@@ -407,9 +409,8 @@ def _need_hwc(r: _Reader) -> tuple[int, int, int]:
 
 
 def _store_input_as_hwc(r: _Reader) -> None:
-    """Only layout operators since the input (e.g. an NHWC input transposed to NCHW):
-    the IR stores the input so that the current tensor is HWC, whatever the input's
-    own layout."""
+    """Only layout operators since the input (an NHWC input transposed to NCHW, a flat
+    one reshaped to [1, H, W]): the IR stores the input as this tensor in HWC."""
     hwc = hwc_order(r.cur.shape)
     back = np.empty_like(r.cur.order)
     back[r.cur.order] = np.arange(r.cur.order.size)      # current element -> IR position

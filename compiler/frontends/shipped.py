@@ -49,7 +49,8 @@ def load_npz(path: str | Path, name: str | None = None) -> Network:
         return _lstm(lstm_model.load_lstm(path), name, str(path))
     if {"w1", "w2", "theta"} <= fields:
         return _snn(snn_model.load_snn(path), name, str(path))
-    raise NetworkError(f"{path}: not a shipped network format (fields: {', '.join(sorted(fields))})")
+    raise NetworkError(f"{path}: not a shipped network format "
+                       f"(fields: {', '.join(sorted(fields))})")
 
 
 def _ffnn(data: np.lib.npyio.NpzFile, name: str, source: str) -> Network:

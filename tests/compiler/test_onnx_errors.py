@@ -1,22 +1,13 @@
 """What the ONNX importer refuses, and how it says so: the node's name and operator."""
 import numpy as np
 import pytest
-from onnx import TensorProto, helper
+from onnx import helper
 
 from zskip.compiler.frontends.onnx_import import OnnxImportError, load_onnx
 from zskip.compiler.network import NetworkError
 from zskip.isa.errors import ZskipError
 
 from .test_onnx_import import const, float_mlp, model, qdq_mlp
-
-
-def rename(built, old: str, new: str):
-    for node in built.graph.node:
-        node.input[:] = [new if name == old else name for name in node.input]
-    for init in built.graph.initializer:
-        if init.name == old:
-            init.name = new
-    return built
 
 
 def test_error_is_a_zskip_error():

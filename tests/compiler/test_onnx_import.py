@@ -310,3 +310,14 @@ def test_padded_cnn_float_and_quantize_static(tmp_path):
     assert rows.mean() < 0.05, f"{rows.sum()} of {len(rows)} logit rows differ"
     equal, differ = decisions_agree(reference.outputs(net, inputs), theirs)
     assert equal >= AGREEMENT, f"{differ} decisions differ (QDQ model)"
+
+
+def test_flat_input_reshaped_to_an_image_feeds_a_conv():
+    nodes = [helper.make_node("Reshape", ["x", "shape"], ["img"], name="reshape"),
+             helper.make_node("Conv", ["img", "w"], ["c"], name="conv"),
+             helper.make_node("Flatten", ["c"], ["y"], name="flatten")]
+    built = model(nodes, [const("shape", [-1, 1, 8, 8], np.int64),
+                          const("w", np.ones((2, 1, 3, 3)), np.float32)], [64], out_shape=(72,))
+    net = load_onnx(built, calibration=FLAT)
+    assert net.input.shape == (8, 8, 1)
+    np.testing.assert_array_equal(onnx_inputs(net, FLAT), digits_inputs(net, TEST.images))
