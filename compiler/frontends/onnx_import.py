@@ -158,7 +158,7 @@ class _Lowering:
                 f"model needs calibration data to be quantized (load_onnx(model, "
                 f"calibration=inputs), inputs [n, {', '.join(map(str, self.chain.input.shape))}])")
         self.params = self.input_params = activation_params(self.calibration, self.percentile)
-        self.calibration = _quantize(self.calibration, self.params)
+        self.calibration = _stored(self.calibration, self.params)
 
     # steps --------------------------------------------------------------------------
     def _clamp(self, step: Clamp) -> None:
@@ -186,7 +186,7 @@ class _Lowering:
         elif self.params is None and not self.layers:     # the model's input quantization
             self.params = self.input_params = step.params
             if self.calibration is not None:
-                self.calibration = _quantize(self.calibration, step.params)
+                self.calibration = _stored(self.calibration, step.params)
         elif self.params is None or not self.params.same(step.params):
             raise OnnxImportError(f"node {step.node!r}: requantizes {self.params} to "
                                   f"{step.params} outside a layer (zskip requantizes only "
@@ -262,7 +262,7 @@ def _bias(step: Linear, scale: float) -> np.ndarray:
     return total
 
 
-def _quantize(real: np.ndarray, params: QParams) -> np.ndarray:
+def _stored(real: np.ndarray, params: QParams) -> np.ndarray:
     """Calibration inputs -> stored values, as Network.quantize_input does."""
     probe = Network("calibration", TensorType(real.shape[1:], params.dtype), (),
                     params.scale, params.zero_point)
