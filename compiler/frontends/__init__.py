@@ -1,7 +1,9 @@
 """Frontends: networks into the layer IR (compiler/network.py). shipped.py reads zskip's
 own networks (traces/data); onnx_import.py reads ONNX models (the optional `onnx`
 extra, so it is imported on its own: `from zskip.compiler.frontends.onnx_import import
-load_onnx`)."""
+load_onnx`); loader.py picks one by the name a user gives."""
+from .loader import calibration_inputs, load_network
 from .shipped import SHIPPED, digits_inputs, load_npz, load_shipped
 
-__all__ = ["SHIPPED", "digits_inputs", "load_npz", "load_shipped"]
+__all__ = ["SHIPPED", "calibration_inputs", "digits_inputs", "load_network", "load_npz",
+           "load_shipped"]

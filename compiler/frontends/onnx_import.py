@@ -35,7 +35,7 @@ from .onnx_graph import (Chain, Clamp, Drop, Linear, OnnxImportError, Pool, Quan
                          ReadAs, read_chain)
 from .quant import QParams, activation_params, fold_bias, requant, weight_params
 
-__all__ = ["OnnxImportError", "load_onnx", "onnx_inputs"]
+__all__ = ["OnnxImportError", "load_onnx", "onnx_inputs", "read_model"]
 
 
 def load_onnx(model: str | Path | onnx.ModelProto, calibration: np.ndarray | None = None,
@@ -46,13 +46,17 @@ def load_onnx(model: str | Path | onnx.ModelProto, calibration: np.ndarray | Non
     magnitudes; 100 = the largest)."""
     source = "" if isinstance(model, onnx.ModelProto) else str(model)
     if not isinstance(model, onnx.ModelProto):
-        try:
-            model = onnx.load(str(model))
-        except Exception as err:    # onnx raises protobuf's and OS errors alike
-            raise OnnxImportError(f"{source}: cannot read an ONNX model: {err}") from None
+        model = read_model(model)
     chain = read_chain(model)
     name = name or chain.name or (Path(source).stem if source else "onnx")
     return _Lowering(chain, name, source, calibration, percentile).network()
+
+
+def read_model(path: str | Path) -> onnx.ModelProto:
+    try:
+        return onnx.load(str(path))
+    except Exception as err:    # onnx raises protobuf's and OS errors alike
+        raise OnnxImportError(f"{path}: cannot read an ONNX model: {err}") from None
 
 
 def onnx_inputs(net: Network, x: np.ndarray) -> np.ndarray:
