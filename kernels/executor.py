@@ -11,6 +11,7 @@ lost worker (and `retries` re-runs a task that raised), Ray re-runs it (`max_ret
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Callable, Iterator, Protocol, Sequence
@@ -45,7 +46,8 @@ class Serial:
 
 
 class LocalPool:
-    """A pool of `jobs` processes on this machine."""
+    """A pool of `jobs` processes on this machine, started by a fork server: a forked
+    copy of a multithreaded parent (JAX, a Dask client) can deadlock."""
 
     def __init__(self, jobs: int):
         self.jobs = jobs
@@ -54,7 +56,8 @@ class LocalPool:
     def map_unordered(self, fn: Callable[[Any], Any],
                       items: Sequence[Any]) -> Iterator[tuple[int, Any]]:
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(min(self.jobs, max(len(items), 1)))
+            self.pool = ProcessPoolExecutor(min(self.jobs, max(len(items), 1)),
+                                            multiprocessing.get_context("forkserver"))
         futures = {self.pool.submit(fn, item): i for i, item in enumerate(items)}
         for future in as_completed(futures):
             yield futures[future], future.result()
