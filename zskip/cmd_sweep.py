@@ -34,10 +34,18 @@ Results are cached by (programs, config, inputs, version) in --cache (default
 to a dask.distributed scheduler (dask://HOST:PORT) or a Ray cluster (ray://HOST:PORT);
 every worker needs zskip installed."""
 
-SHOWN = (("x", "{:.3f}"), ("variant", "{}"), ("cycles", "{}"), ("speedup", "{:.3f}"),
+SHOWN = (("x", None), ("variant", "{}"), ("cycles", "{}"), ("speedup", "{:.3f}"),
          ("bound_speedup", "{:.3f}"), ("speedup_vs_branch", "{:.3f}"),
          ("energy_ratio", "{:.3f}"), ("bound_energy_ratio", "{:.3f}"), ("skips_lost", "{}"),
          ("accuracy", "{:.1%}"))
+
+
+def _shown(value: object, form: str | None) -> str:
+    if value is None:
+        return "-"
+    if form is None:                  # x: a measured fraction, or the parameter's value
+        form = "{:.3f}" if isinstance(value, float) else "{}"
+    return form.format(value)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,8 +90,8 @@ def run(args: argparse.Namespace) -> int:
             result = sweep.run_sweep(plan, executor, cache, on_done=progress)
     finally:
         progress.done()
-    print(tabulate([[("-" if row[k] is None else f.format(row[k])) for k, f in SHOWN]
-                    for row in result.rows], headers=[k for k, _ in SHOWN],
+    print(tabulate([[_shown(row[k], f) for k, f in SHOWN] for row in result.rows],
+                   headers=[k for k, _ in SHOWN],
                    disable_numparse=True, stralign="right"))
     print(f"\n{result.computed} of {result.total} runs computed, "
           f"{result.total - result.computed} from the cache", file=sys.stderr)
