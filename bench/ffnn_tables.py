@@ -16,10 +16,9 @@ from tabulate import tabulate
 
 from zskip.core_model import CoreConfig, load_config
 from zskip.kernels import VARIANTS, run
-from zskip.kernels.bound import skip_bound
+from zskip.kernels.bound import BOUND_KERNELS, skip_bound
 from zskip.kernels.ffnn import KERNELS
 
-BOUND_KERNELS = ("mlp_os", "mlp_is", "cnn")   # blocks hold exactly the baseline's work
 
 
 def configs() -> list[tuple[str, CoreConfig]]:

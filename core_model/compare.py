@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from tabulate import tabulate
 
@@ -153,6 +153,21 @@ def _ratio(a: float, b: float) -> float | None:
     return a / b if b else None
 
 
+class Figures(Protocol):
+    """What a ratio reads of a run: Stats, or a record of one (kernels/suite.py)."""
+    instructions: int
+    cycles: int
+    energy_total: float
+    functional: bool
+
+
+def ratio(program: str, over: str, p: Figures, q: Figures) -> Ratio:
+    """How run `p` (labelled `program`) does against run `q` (`over`)."""
+    return Ratio(program, over, _ratio(q.instructions, p.instructions),
+                 None if p.functional or q.functional else _ratio(q.cycles, p.cycles),
+                 _ratio(q.energy_total, p.energy_total))
+
+
 def ratios(outcomes: list[Outcome]) -> list[Ratio]:
     """Each Xzs program over each software-only one; when there are not both kinds,
     each program over the first."""
@@ -160,10 +175,7 @@ def ratios(outcomes: list[Outcome]) -> list[Ratio]:
     software = [o for o in outcomes if not o.xzs]
     pairs = [(x, s) for x in xzs for s in software] if xzs and software else \
         [(o, outcomes[0]) for o in outcomes[1:]]
-    return [Ratio(p.label, q.label, _ratio(q.stats.instructions, p.stats.instructions),
-                  None if p.stats.functional else _ratio(q.stats.cycles, p.stats.cycles),
-                  _ratio(q.stats.energy_total, p.stats.energy_total))
-            for p, q in pairs]
+    return [ratio(p.label, q.label, p.stats, q.stats) for p, q in pairs]
 
 
 def table(outcomes: list[Outcome]) -> str:

@@ -8,7 +8,8 @@ the test images, runs, and reads back the int32 logits of every image.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -107,10 +108,26 @@ def _check_sasa_sets(program: Program, routines: set[int], entries: int) -> None
                           f"{entries}-entry table")
 
 
+def prune_weights(net: Network, fraction: float) -> Network:
+    """`net` with each layer's smallest-magnitude weights set to zero until `fraction` of
+    them are (ties broken by position; a layer already that sparse is unchanged)."""
+    if not 0 <= fraction < 1:
+        raise KernelError(f"prune must be in [0, 1), got {fraction}")
+    layers = []
+    for layer in net.layers:
+        flat = layer.weights.ravel().copy()
+        order = np.argsort(np.abs(flat.astype(np.int16)), kind="stable")
+        flat[order[:int(np.ceil(fraction * flat.size))]] = 0
+        layers.append(replace(layer, weights=flat.reshape(layer.weights.shape)))
+    return replace(net, layers=tuple(layers))
+
+
 def build_machine(kernel: FfnnKernel, variant: str, config: CoreConfig, images: np.ndarray,
-                  *, functional: bool = False, verify_skips: bool = False) -> Machine:
-    """A Machine with `kernel`'s network in `variant` and `images` placed, ready to run."""
-    net = load_network(kernel.network)
+                  *, functional: bool = False, verify_skips: bool = False,
+                  net: Network | None = None) -> Machine:
+    """A Machine with `kernel`'s network (or `net`) in `variant` and `images` placed,
+    ready to run."""
+    net = load_network(kernel.network) if net is None else net
     _check_shapes(net, kernel.dense)
     if len(net.layers) > MAX_LAYERS:
         raise KernelError(f"{net.name}: more than {MAX_LAYERS} layers")
@@ -144,14 +161,22 @@ def sparsity(net: Network, inputs: list[np.ndarray]) -> dict[str, float]:
 
 
 def run_kernel(kernel: FfnnKernel, variant: str, config: CoreConfig, images: int | None,
-               *, functional: bool = False, verify_skips: bool = False) -> KernelRun:
-    """Run `kernel` over the first `images` test images (None: all 360)."""
+               *, functional: bool = False, verify_skips: bool = False,
+               pixel_threshold: int = 0, prune: float = 0.0) -> KernelRun:
+    """Run `kernel` over the first `images` test images (None: all 360). The sparsity
+    sweeps' knobs (kernels/sweep.py): pixels below `pixel_threshold` read as zero, and
+    the network's weights magnitude-pruned to the fraction `prune` (prune_weights); the
+    reference computes with the same pixels and weights."""
+    if pixel_threshold < 0:
+        raise KernelError(f"pixel_threshold must be >= 0, got {pixel_threshold}")
     test = load_digits("test")
     n = len(test) if images is None else min(images, len(test))
     pixels, labels = test.images[:n], test.labels[:n]
-    machine = build_machine(kernel, variant, config, pixels, functional=functional,
-                            verify_skips=verify_skips)
+    pixels = np.where(pixels < pixel_threshold, 0, pixels).astype(pixels.dtype)
     net = load_network(kernel.network)
+    net = prune_weights(net, prune) if prune else net
+    machine = build_machine(kernel, variant, config, pixels, functional=functional,
+                            verify_skips=verify_skips, net=net)
     reference, inputs = forward(net, pixels)
     stats = machine.run()
     if machine.exit_code != 0:
@@ -161,11 +186,12 @@ def run_kernel(kernel: FfnnKernel, variant: str, config: CoreConfig, images: int
                      n, outputs, reference, True,
                      float(np.mean(predict(outputs) == labels)),
                      float(np.mean(predict(reference) == labels)), stats,
-                     sparsity(net, inputs))
+                     sparsity(net, inputs),
+                     {"pixel_threshold": pixel_threshold, "prune": prune})
 
 
 def _runner(kernel: FfnnKernel) -> Runner:
-    def run(variant: str, config: CoreConfig, images: int | None, **options: bool) -> KernelRun:
+    def run(variant: str, config: CoreConfig, images: int | None, **options: Any) -> KernelRun:
         return run_kernel(kernel, variant, config, images, **options)
     return run
 

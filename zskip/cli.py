@@ -36,7 +36,10 @@ SUBCOMMANDS = {
     "disasm": "disassemble an ELF or flat binary (base ISA via capstone, Xzs via the table)",
     "run": "run a program (.S or ELF) on the core model",
     "compare": "run programs that compute the same thing (software and Xzs variants), "
-               "check that\ntheir results agree, print speedup and energy",
+               "check that\ntheir results agree, print speedup and energy; without "
+               "programs, the built-in suite",
+    "sweep": "speedup and energy of a kernel against operand sparsity or a core config "
+             "parameter,\nwith the ideal bound (CSV, PNG and a JSON manifest with -o)",
 }
 
 
