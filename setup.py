@@ -5,6 +5,7 @@ from setuptools import find_packages, setup
 
 PACKAGE_DIRS = {"zskip": "zskip", "zskip.isa": "isa", "zskip.core_model": "core_model",
                 "zskip.kernels": "kernels", "zskip.compiler": "compiler",
+                "zskip.suite": "suite",
                 "zskip.traces": "traces"}
 
 setup(

@@ -154,7 +154,7 @@ def _ratio(a: float, b: float) -> float | None:
 
 
 class Figures(Protocol):
-    """What a ratio reads of a run: Stats, or a record of one (kernels/suite.py)."""
+    """What a ratio reads of a run: Stats, or a record of one (suite/tasks.py)."""
     instructions: int
     cycles: int
     energy_total: float

@@ -164,7 +164,7 @@ def run_kernel(kernel: FfnnKernel, variant: str, config: CoreConfig, images: int
                *, functional: bool = False, verify_skips: bool = False,
                pixel_threshold: int = 0, prune: float = 0.0) -> KernelRun:
     """Run `kernel` over the first `images` test images (None: all 360). The sparsity
-    sweeps' knobs (kernels/sweep.py): pixels below `pixel_threshold` read as zero, and
+    sweeps' knobs (suite/sweep.py): pixels below `pixel_threshold` read as zero, and
     the network's weights magnitude-pruned to the fraction `prune` (prune_weights); the
     reference computes with the same pixels and weights."""
     if pixel_threshold < 0:

@@ -2,7 +2,7 @@
 software variants and its Xzs variants), check they leave the same results, and print
 the table of each and the ratios of every Xzs program over every software-only one.
 `zskip compare` alone runs the built-in suite: every workload in every variant, one
-table per workload. The work is core_model.compare's and kernels.suite's; this module
+table per workload. The work is core_model.compare's and suite.tasks'; this module
 parses and prints."""
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import sys
 from zskip.core_model import CoreConfig, compare, load_config
 from zskip.isa.errors import ZskipError
 from zskip.isa.program import Program, load_any
-from zskip.kernels import suite
-from zskip.kernels.executor import executor_for
+from zskip.suite import tasks as suite
+from zskip.suite.executor import executor_for
 
 from .argtypes import count
 from .progress import RunProgress, TaskProgress

@@ -1,5 +1,5 @@
 """`zskip sweep AXIS`: a kernel's speedup and energy against operand sparsity or a core
-config parameter, with the ideal bound; the work is kernels.sweep's, this module parses,
+config parameter, with the ideal bound; the work is suite.sweep's, this module parses,
 prints and writes."""
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from tabulate import tabulate
 
 from zskip.core_model import load_config
 from zskip.isa.errors import ZskipError
-from zskip.kernels import sweep
-from zskip.kernels.cache import ResultCache, default_directory
-from zskip.kernels.executor import executor_for
+from zskip.suite import sweep
+from zskip.suite.cache import ResultCache, default_directory
+from zskip.suite.executor import executor_for
 
 from .argtypes import count
 from .progress import TaskProgress

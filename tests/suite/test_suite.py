@@ -1,4 +1,4 @@
-"""The built-in suite (kernels/suite.py): golden numbers of a small suite with the reason
+"""The built-in suite (suite/tasks.py): golden numbers of a small suite with the reason
 for each, the rendered formats agreeing, tasks that run once, a pluggable source, the
 cache and the local executors."""
 from __future__ import annotations
@@ -10,9 +10,9 @@ import json
 import pytest
 
 from zskip.core_model import load_config
-from zskip.kernels import suite
-from zskip.kernels.cache import ResultCache
-from zskip.kernels.executor import LocalPool, Serial, executor_for
+from zskip.suite import tasks as suite
+from zskip.suite.cache import ResultCache
+from zskip.suite.executor import LocalPool, Serial, executor_for
 from zskip.kernels.ffnn_model import forward, load_network
 from zskip.kernels.harness import load_kernel
 from zskip.traces.digits import load_digits

@@ -1,4 +1,4 @@
-"""Sweeps (kernels/sweep.py): the trends that must be monotonic, the measured speedup
+"""Sweeps (suite/sweep.py): the trends that must be monotonic, the measured speedup
 against the ideal bound, the files -o writes, and the cache across runs."""
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from zskip.core_model import load_config
 from zskip.core_model.config import config_from_dict
 from zskip.isa.errors import ZskipError
-from zskip.kernels import sweep
-from zskip.kernels.cache import ResultCache
-from zskip.kernels.executor import LocalPool, Serial
+from zskip.suite import sweep
+from zskip.suite.cache import ResultCache
+from zskip.suite.executor import LocalPool, Serial
 
 IMAGES = 12
 EMBEDDED = load_config("embedded")

@@ -1,5 +1,5 @@
 """The built-in suite: every workload of every source in every ISA variant, as picklable
-tasks that any executor (kernels/executor.py) runs into records, and the per-workload
+tasks that any executor (suite/executor.py) runs into records, and the per-workload
 tables `zskip compare` prints without program arguments.
 
 A *source* provides workloads and runs them: the hand-written kernels of the registry
@@ -28,7 +28,7 @@ from tabulate import tabulate
 from zskip.core_model import CoreConfig, compare
 from zskip.isa.errors import ZskipError
 
-from . import registry
+from zskip.kernels import registry
 from .executor import Executor
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]

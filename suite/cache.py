@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .suite import Record
+from .tasks import Record
 
 
 def default_directory() -> Path:

@@ -12,7 +12,7 @@ Axes:
 
 Each point runs every variant timed and, for each skipping variant, the three runs its
 bound needs (verify-skips timed, functional, functional verify-skips), as suite tasks:
-the cache (kernels/cache.py) and the executors (kernels/executor.py) apply.
+the cache (suite/cache.py) and the executors (suite/executor.py) apply.
 """
 from __future__ import annotations
 
@@ -28,13 +28,13 @@ import numpy as np
 from zskip.core_model import CoreConfig, compare
 from zskip.core_model.config import PREDICTORS
 from zskip.isa.errors import ZskipError
+from zskip.kernels import ffnn, registry
+from zskip.kernels.bound import BOUND_KERNELS, skipped_work
+from zskip.kernels.ffnn_model import load_network
 from zskip.traces.digits import load_digits
 
-from . import ffnn, registry
-from .ffnn_model import load_network
-from .bound import BOUND_KERNELS, skipped_work
 from .executor import Executor
-from .suite import Failure, KernelSource, Record, Store, Task, run_tasks
+from .tasks import Failure, KernelSource, Record, Store, Task, run_tasks
 
 SKIPPING = ("xzs", "sasa")
 SPARSITY_AXES = ("activations", "weights")

@@ -15,8 +15,8 @@ import pytest
 
 from zskip.cli import main
 from zskip.core_model import load_config
-from zskip.kernels import sweep
-from zskip.kernels.executor import Dask, Serial
+from zskip.suite import sweep
+from zskip.suite.executor import Dask, Serial
 
 distributed = pytest.importorskip("distributed")
 
