@@ -27,8 +27,8 @@ from tabulate import tabulate
 
 from zskip.core_model import CoreConfig, compare
 from zskip.isa.errors import ZskipError
-
 from zskip.kernels import registry
+
 from .executor import Executor
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
