@@ -14,17 +14,16 @@ import json
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
 import numpy as np
 
 from zskip.core_model import CoreConfig, Machine, Stats, load_config
-from zskip.isa.assembler import assemble
+from zskip.isa.assembler import assemble, parse
 from zskip.isa.program import Program
 from zskip.kernels.harness import fetch, place
 from zskip.kernels.registry import VARIANTS, variant_config
 
 from ..network import Network, TensorType
+from ..zeroskip import SkipResult, profile_zero_rates, zero_skip
 from .emit import NUMPY, CodegenError, CodegenOptions
 from .program import INPUT, OUTPUT, program
 
@@ -47,7 +46,7 @@ class CompiledNetwork:
     output_symbol: str
     output_type: TensorType
     calibration: np.ndarray | None  # the samples it was profiled on (and `input` holds)
-    skip: Any = None                # the zero-skip pass's result (SkipResult), variants only
+    skip: SkipResult | None = None  # the zero-skip pass's result (variants only)
 
     def explain(self) -> str:
         """What the zero-skip pass did (the baseline: nothing)."""
@@ -98,13 +97,27 @@ def _digest(value: object) -> str:
 def _compile(net: Network, variant: str, config: CoreConfig, options: CodegenOptions,
              samples: np.ndarray | None, images: int) -> CompiledNetwork:
     source = program(net, options, images, samples)
+    filename = f"<{net.name}>"
     skip = None
     if variant != "baseline":
-        raise CodegenError(f"variant {variant}: the zero-skip pass is not merged yet")
+        rates = None if samples is None else _zero_rates(net, options, samples, config, filename)
+        skip = zero_skip(source, variant, variant_config(config, variant), filename=filename,
+                         zero_rates=rates)
+        source = skip.text
     types = net.types()
     return CompiledNetwork(net, variant, options, config, images, source,
-                           assemble(source, f"<{net.name} {variant}>"), INPUT, types[0],
-                           OUTPUT, types[-1], samples, skip)
+                           assemble(source, filename), INPUT, types[0], OUTPUT, types[-1],
+                           samples, skip)
+
+
+def _zero_rates(net: Network, options: CodegenOptions, samples: np.ndarray,
+                config: CoreConfig, filename: str) -> dict:
+    """The zero rate of every load of the baseline program run over the calibration
+    samples (embedded as its input). Only the data after the code depends on the image
+    count, so the load sites are those of the program built for any count."""
+    module = parse(program(net, options, len(samples), samples), filename)
+    loads = [ins for ins in module.instructions() if ins.row.cls.name == "load"]
+    return profile_zero_rates(assemble(module), loads, config)
 
 
 def run_compiled(compiled: CompiledNetwork, inputs: np.ndarray,
