@@ -83,9 +83,9 @@ def _load_families() -> None:
 
 
 def kernels() -> list[KernelInfo]:
-    """Every registered kernel, in registration order."""
-    if not _KERNELS:
-        _load_families()
+    """Every registered kernel, in registration order (every family imported: one
+    imported on its own, e.g. by a frontend, must not hide the others)."""
+    _load_families()
     return list(_KERNELS.values())
 
 
