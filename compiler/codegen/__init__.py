@@ -63,6 +63,8 @@ def generate(net: Network, options: CodegenOptions = CodegenOptions(), images: i
 # net -> {(variant, options, images, config, calibration): CompiledNetwork}
 _CACHE: weakref.WeakKeyDictionary[Network, dict[tuple, CompiledNetwork]] = \
     weakref.WeakKeyDictionary()
+# net -> {(options, calibration): zero rate per load site}
+_RATES: weakref.WeakKeyDictionary[Network, dict[tuple, dict]] = weakref.WeakKeyDictionary()
 
 
 def compile_network(net: Network, variant: str = "baseline",
@@ -113,11 +115,16 @@ def _compile(net: Network, variant: str, config: CoreConfig, options: CodegenOpt
 def _zero_rates(net: Network, options: CodegenOptions, samples: np.ndarray,
                 config: CoreConfig, filename: str) -> dict:
     """The zero rate of every load of the baseline program run over the calibration
-    samples (embedded as its input). Only the data after the code depends on the image
-    count, so the load sites are those of the program built for any count."""
-    module = parse(program(net, options, len(samples), samples), filename)
-    loads = [ins for ins in module.instructions() if ins.row.cls.name == "load"]
-    return profile_zero_rates(assemble(module), loads, config)
+    samples (embedded as its input), cached: every variant and core shares them. Only
+    the data after the code depends on the image count, so the load sites are those of
+    the program built for any count."""
+    key = (options, _digest(samples.tolist()))
+    cached = _RATES.setdefault(net, {})
+    if key not in cached:
+        module = parse(program(net, options, len(samples), samples), filename)
+        loads = [ins for ins in module.instructions() if ins.row.cls.name == "load"]
+        cached[key] = profile_zero_rates(assemble(module), loads, config)
+    return cached[key]
 
 
 def run_compiled(compiled: CompiledNetwork, inputs: np.ndarray,

@@ -108,18 +108,17 @@ def _input_stationary(layer: Dense, ctx: LayerContext) -> None:
 
 
 def _columns(ctx: LayerContext, count: int, advance: bool) -> None:
-    """acc[j..j+count-1] += x[i] * W[i][j..]: loads, multiplies, adds, stores."""
+    """acc[j..j+count-1] += x[i] * W[i][j..]: the weights' loads first, then per column
+    its accumulator's load, multiply, add and store, a block that a zero weight leaves
+    unchanged (pruned layers)."""
     emit = ctx.emit
     w, acc = IS_TEMPS[:count], IS_TEMPS[count:2 * count]
     for u in range(count):
         emit.op("lb", w[u], f"{u}(a7)")
     for u in range(count):
         emit.op("lw", acc[u], f"{4 * u}(t1)")
-    for u in range(count):
         emit.op("mul", w[u], w[u], "t0")
-    for u in range(count):
         emit.op("add", acc[u], acc[u], w[u])
-    for u in range(count):
         emit.op("sw", acc[u], f"{4 * u}(t1)")
     if advance:
         emit.op("addi", "a7", "a7", count)

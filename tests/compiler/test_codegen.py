@@ -9,13 +9,19 @@ import pytest
 from zskip.compiler import reference
 from zskip.compiler.codegen import (CodegenError, CodegenOptions, compile_network, generate,
                                     run_compiled)
+from zskip.compiler.frontends import digits_inputs, load_shipped
 from zskip.compiler.network import Dense, Network, Requant, TensorType
 from zskip.core_model import Machine, load_config
 from zskip.isa.assembler import assemble
 from zskip.kernels.harness import fetch
+from zskip.traces.digits import load_digits
 
 from .randnet import random_inputs, random_network
-from .shipped import images, shipped
+
+
+def images(net: Network, n: int) -> np.ndarray:
+    """The first n digits test images as `net`'s stored inputs."""
+    return digits_inputs(net, load_digits("test").images[:n])
 
 OPTIONS = (CodegenOptions("os", 4, 8), CodegenOptions("os", 3, 5), CodegenOptions("os", 1, 2),
            CodegenOptions("os", 8, 8), CodegenOptions("is", 4), CodegenOptions("is", 1),
@@ -25,7 +31,8 @@ OPTIONS = (CodegenOptions("os", 4, 8), CodegenOptions("os", 3, 5), CodegenOption
 @pytest.mark.parametrize("options", OPTIONS, ids=str)
 @pytest.mark.parametrize("name", ["mlp", "cnn", "mlp_pruned"])
 def test_shipped_networks_equal_the_reference(name: str, options: CodegenOptions) -> None:
-    net, x = shipped(name), images(3)
+    net = load_shipped(name)
+    x = images(net, 3)
     outputs, _ = run_compiled(compile_network(net, options=options, calibration=x), x,
                               functional=True)
     assert np.array_equal(outputs, reference.outputs(net, x))
@@ -33,7 +40,8 @@ def test_shipped_networks_equal_the_reference(name: str, options: CodegenOptions
 
 @pytest.mark.parametrize("order", ["os", "is"])
 def test_timing_run_equals_functional(order: str) -> None:
-    net, x = shipped("cnn"), images(2)
+    net = load_shipped("cnn")
+    x = images(net, 2)
     compiled = compile_network(net, options=CodegenOptions(order), calibration=x)
     timed, stats = run_compiled(compiled, x, "application")
     functional, _ = run_compiled(compiled, x, functional=True)
@@ -72,7 +80,8 @@ def test_requantization_corners(shift: int, multiplier: int, zero: int) -> None:
 
 
 def test_program_runs_standalone_on_its_embedded_samples() -> None:
-    net, x = shipped("mlp"), images(2)
+    net = load_shipped("mlp")
+    x = images(net, 2)
     machine = Machine(assemble(generate(net, CodegenOptions(), 2, x)), load_config(None),
                       functional=True)
     machine.run()
@@ -81,11 +90,11 @@ def test_program_runs_standalone_on_its_embedded_samples() -> None:
 
 
 def test_other_image_counts_rebuild_and_cache() -> None:
-    net = shipped("mlp")
-    compiled = compile_network(net, calibration=images(2))
-    assert compile_network(net, calibration=images(2)) is compiled
-    outputs, _ = run_compiled(compiled, images(5), functional=True)
-    assert np.array_equal(outputs, reference.outputs(net, images(5)))
+    net = load_shipped("mlp")
+    compiled = compile_network(net, calibration=images(net, 2))
+    assert compile_network(net, calibration=images(net, 2)) is compiled
+    outputs, _ = run_compiled(compiled, images(net, 5), functional=True)
+    assert np.array_equal(outputs, reference.outputs(net, images(net, 5)))
 
 
 @pytest.mark.parametrize("options, message", [
@@ -93,4 +102,4 @@ def test_other_image_counts_rebuild_and_cache() -> None:
     (CodegenOptions("rows"), "loop order")])
 def test_options_the_generator_cannot_meet(options: CodegenOptions, message: str) -> None:
     with pytest.raises(CodegenError, match=message):
-        generate(shipped("mlp"), options)
+        generate(load_shipped("mlp"), options)
