@@ -1,16 +1,20 @@
 """The control-flow graph of a module's code and register liveness over it.
 
 Nodes are the instruction records of the module (`Instr`, source order), numbered;
-an edge goes to the next record when control falls through (same section, adjacent),
-to a branch's or jump's label, and from an indirect jump `jr rs` to every return site
-of the link register rs (the record after each `jal rs, ...` / `jalr rs, ...`: a local
-routine called with `jal t3, requant` returns to its call sites). A call to a local
-label is an edge into the callee only: the callee's return edge brings control back.
+an edge goes to the next record when control falls through (same section, adjacent)
+and to a branch's or jump's label. A call to a local label (`jal rd, L`, `call L`)
+falls through to its return site; what the callee reads is added at the call: the
+callee's upward-exposed registers (its liveness with returns reading nothing) plus
+everything live after the call (the callee may not change it). An indirect jump
+`jr rs` through a link register returns: inside the callee, whatever is live at any
+return site of rs is live there (so a region in a callee keeps what callers need).
 
 Liveness is backward dataflow over x registers (bit masks). Where the targets are
 unknown the pass assumes the worst or the ABI:
-- an indirect jump whose register is no link register, a call or branch to a label
-  outside the module, a fall-through into data: every register live;
+- an indirect jump whose register is no link register goes to any code label whose
+  address the program takes (a jump table: `.word routine`, `la t1, L`); without
+  such labels, or for a call or branch to a label outside the module or a
+  fall-through into data: every register live;
 - `ret` (jr ra) in a module with no call through ra (a lone function): what the
   ABI promises the caller: ra, sp, gp, tp, s0-s11, a0, a1;
 - `ecall`: a0-a7 read, and everything live after it; an ecall with no record after
@@ -46,6 +50,8 @@ class Node:
     succs: list[int]
     unknown_exit: bool = False      # control may go somewhere the module does not show
     exit_live: int = 0              # registers live at that exit
+    callee: int | None = None       # a call to a local label: the callee's first record
+    returns_to: tuple[int, ...] = ()   # a return: the return sites of its link register
     use: int = 0
     defs: int = 0
     live_in: int = 0
@@ -65,12 +71,22 @@ class Flow:
                 self.label_at[name] = k
         self.refs = self._references()
         self._sites = self._return_sites()
+        # code labels whose address the program takes (`.word routine`, `la t0, L`):
+        # where an indirect jump that is no return may go
+        self.address_taken = sorted({self.label_at[name] for name, refs in self.refs.items()
+                                     if name in self.label_at and any(
+                                         r is None or self.insns[r].branch_target != name
+                                         for r in refs)})
         self.nodes = [self._node(k) for k in range(len(self.insns))]
         self.preds: list[list[int]] = [[] for _ in self.insns]
         for k, node in enumerate(self.nodes):
             for s in node.succs:
                 self.preds[s].append(k)
-        self._liveness()
+        self._liveness(summaries=None)        # callee summaries: returns read nothing
+        summaries = [n.live_in for n in self.nodes]
+        for node in self.nodes:
+            node.live_in = 0
+        self._liveness(summaries)
 
     # -- graph ------------------------------------------------------------------------
     def next_of(self, k: int) -> int | None:
@@ -129,27 +145,42 @@ class Flow:
                 node.succs.append(nxt)
         if flow_kind:
             target = ins.branch_target
-            if target is not None:
-                if target in self.label_at:
+            call = flow_kind == "jump" and bool(ins.x_defs)
+            if target is not None and target in self.label_at:
+                if call:
+                    node.callee = self.label_at[target]
+                    nxt = self.next_of(k)
+                    if nxt is not None:
+                        node.succs.append(nxt)
+                else:
                     node.succs.append(self.label_at[target])
+            elif target is not None or call:   # outside the module, or an indirect call
+                node.unknown_exit, node.exit_live = True, ALL
+            elif flow_kind == "jump":   # indirect: jr rs / ret
+                link = ins.values["rs1"]
+                sites = self._sites.get(link)
+                if sites:
+                    node.returns_to = tuple(sites)
+                elif link != RA and self.address_taken:
+                    node.succs.extend(self.address_taken)   # a jump through a table
                 else:
-                    node.unknown_exit, node.exit_live = True, ALL
-            elif flow_kind == "jump":   # indirect: jr rs / ret / jalr rd, rs
-                if ins.x_defs:          # an indirect call: anything may be read
-                    node.unknown_exit, node.exit_live = True, ALL
-                else:
-                    link = ins.values["rs1"]
-                    sites = self._sites.get(link)
-                    if sites:
-                        node.succs.extend(sites)
-                    else:
-                        node.unknown_exit = True
-                        node.exit_live = ABI_RETURN if link == RA else ALL
+                    node.unknown_exit = True
+                    node.exit_live = ABI_RETURN if link == RA else ALL
         return node
 
     # -- liveness -----------------------------------------------------------------------
-    def _liveness(self) -> None:
+    def _liveness(self, summaries: list[int] | None) -> None:
+        """Backward fixpoint. summaries None: returns read nothing and a call reads its
+        callee's own live-in (the upward-exposed registers, recursion included); else a
+        return reads what its return sites need and a call reads summaries[callee]."""
         nodes = self.nodes
+        back = [list(p) for p in self.preds]
+        for k, node in enumerate(nodes):
+            if node.callee is not None:
+                back[node.callee].append(k)
+            if summaries is not None:
+                for site in node.returns_to:
+                    back[site].append(k)
         work = list(range(len(nodes)))
         queued = [True] * len(nodes)
         while work:
@@ -159,11 +190,17 @@ class Flow:
             out = node.exit_live
             for s in node.succs:
                 out |= nodes[s].live_in
+            if summaries is not None:
+                for s in node.returns_to:
+                    out |= nodes[s].live_in
             node.live_out = out
             live_in = node.use | (out & ~node.defs)
+            if node.callee is not None:
+                live_in |= (nodes[node.callee].live_in if summaries is None
+                            else summaries[node.callee]) | out
             if live_in != node.live_in:
                 node.live_in = live_in
-                for p in self.preds[k]:
+                for p in back[k]:
                     if not queued[p]:
                         queued[p] = True
                         work.append(p)

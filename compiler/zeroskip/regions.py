@@ -19,7 +19,8 @@ from zskip.core_model.config import CoreConfig
 from . import cost, symbolic
 from .flow import Flow
 
-MAX_PREFIX = 16        # records between a load and its region
+MAX_PREFIX = 128       # records between a load and its region
+NEAR = 6               # starts tried after the load and before the first use
 MAX_REGION = 400       # records in a region (SASA: 63)
 SASA_MAX = 63
 
@@ -96,25 +97,39 @@ def candidates(flow: Flow, config: CoreConfig, how: str, rates, default_rate: fl
     return out
 
 
+def _starts(flow: Flow, k: int, r: int) -> list[int]:
+    """Where a region of load k may start: along the straight-line prefix (no entry but
+    from the previous record, no branch, r not rewritten), at most MAX_PREFIX records
+    on, where r is live: the first few records after the load, and the few before the
+    first record that reads r (the loads that feed its multiply)."""
+    live, first_use = [], None
+    s = k + 1
+    while s < len(flow.nodes) and s - k - 1 <= MAX_PREFIX and flow.next_of(s - 1) == s:
+        node = flow.nodes[s]
+        if flow.live_before(s) >> r & 1:
+            live.append(s)
+            if first_use is None and node.use >> r & 1:
+                first_use = s
+        if any(p != s - 1 for p in flow.preds[s]) or node.ins.row.cls.flow or node.defs >> r & 1:
+            break                          # the prefix stays straight-line, r unchanged
+        s += 1
+    near = set(live[:NEAR])
+    if first_use is not None:
+        near |= {p for p in live if first_use - NEAR < p <= first_use}
+    return sorted(near)
+
+
 def _best_region(flow: Flow, config: CoreConfig, how: str, region: Region) -> None:
     k, r = region.load, region.reg
     room = hoist_room(flow, k)
     reasons = []
     best = None
-    s = k + 1
-    while s < len(flow.nodes) and s - k - 1 <= MAX_PREFIX:
-        if flow.next_of(s - 1) != s:
-            break
-        if flow.live_before(s) >> r & 1:
-            found = _region_from(flow, config, how, region, s, room)
-            if isinstance(found, str):
-                reasons.append(found)
-            elif best is None or found[0] > best[0]:
-                best = found
-        if (any(p != s - 1 for p in flow.preds[s]) or flow.nodes[s].ins.row.cls.flow
-                or flow.nodes[s].defs >> r & 1):
-            break                          # the prefix stays straight-line, r unchanged
-        s += 1
+    for s in _starts(flow, k, r):
+        found = _region_from(flow, config, how, region, s, room)
+        if isinstance(found, str):
+            reasons.append(found)
+        elif best is None or found[0] > best[0]:
+            best = found
     if best is None:
         region.reason = reasons[-1] if reasons else \
             f"{symbolic.reg_name(r)} is not read before it is overwritten or control leaves"
@@ -134,6 +149,10 @@ def _region_from(flow: Flow, config: CoreConfig, how: str, region: Region, s: in
     best, last_problem = None, None
     for e in verdict.valid_ends:
         bad, written = symbolic.exit_problems(flow, verdict, e)
+        if how != "beqz" and written >> r & 1:
+            # writing r clears SpRF[r]: skipping would leave the bit set, a state the
+            # full run never has (verify-skips rejects it)
+            bad = bad + [r]
         if bad:
             last_problem = (e, bad)
             continue
