@@ -1,0 +1,156 @@
+"""The zero-skip pass's analysis on small programs: symbolic rules, liveness, regions."""
+from __future__ import annotations
+
+from zskip.compiler.zeroskip import zero_skip
+from zskip.compiler.zeroskip.flow import Flow
+from zskip.compiler.zeroskip.symbolic import exit_problems, run
+from zskip.isa.assembler import assemble, parse
+from zskip.isa.assembler.ir import print_module
+
+EXIT = "\n    li a0, 0\n    li a7, 93\n    ecall\n"
+
+
+def flow_of(body: str) -> Flow:
+    module = parse(body + EXIT, "t.S")
+    assemble(module)
+    return Flow(module)
+
+
+def null_ends(body: str, start: int, reg: int) -> list[int]:
+    """The region ends e for which [start, e) is null when x[reg] == 0."""
+    flow = flow_of(body)
+    verdict = run(flow, start, (reg,), 100)
+    return [e for e in verdict.valid_ends if not exit_problems(flow, verdict, e)[0]]
+
+
+MAC = """
+_start:
+    lw   t0, 0(a0)
+    lw   t1, 0(a1)
+    mul  t1, t1, t0
+    add  s0, s0, t1
+    addi a1, a1, 4
+"""
+
+
+def test_mul_by_zero_and_add_of_zero_are_null():
+    # records: 0 lw t0, 1 lw t1, 2 mul, 3 add, 4 addi a1: [1, 4) is null under t0 == 0
+    assert 4 in null_ends(MAC, 1, 5)
+    assert 5 not in null_ends(MAC, 1, 5)          # a1 changes and the ecall reads it
+
+
+def test_live_product_register_kills_the_region():
+    body = MAC.replace("addi a1, a1, 4", "add a1, a1, t1")   # t1 (0, not its entry) read
+    assert 3 not in null_ends(body, 1, 5)          # [lw t1, mul) leaves t1 changed
+    assert 4 not in null_ends(body, 1, 5)
+
+
+def test_unchanged_store_is_null_and_changed_store_is_not():
+    body = """
+_start:
+    lw   t0, 0(a0)
+    lw   t1, 0(a1)
+    mul  t2, t1, t0
+    lw   t3, 8(a2)
+    add  t3, t3, t2
+    sw   t3, 8(a2)
+    li   t3, 0
+    li   t2, 0
+    li   t1, 0
+"""
+    assert 9 in null_ends(body, 1, 5)
+    assert null_ends(body.replace("sw   t3, 8(a2)", "sw   t3, 12(a2)"), 1, 5) == []
+    assert null_ends(body.replace("sw   t3, 8(a2)", "sb   t3, 8(a2)"), 1, 5) == []
+
+
+def test_whole_inner_loop_is_a_region():
+    body = """
+_start:
+    lw   t0, 0(a0)
+    mv   t1, a1
+    li   t2, 4
+inner:
+    lw   t3, 0(t1)
+    lw   t4, 0(a2)
+    mul  t4, t4, t0
+    add  t3, t3, t4
+    sw   t3, 0(t1)
+    addi t1, t1, 4
+    addi t2, t2, -1
+    bnez t2, inner
+    li   t1, 0
+    li   t2, 0
+    li   t3, 0
+    li   t4, 0
+"""
+    ends = null_ends(body, 1, 5)
+    assert 11 in ends                                # after the loop's back edge
+    assert all(e in (11, 12, 13, 14, 15) for e in ends)
+
+
+def test_label_entered_from_outside_kills_the_region():
+    body = """
+_start:
+    lw   t0, 0(a0)
+    beqz a3, mid
+    mul  t1, t1, t0
+mid:
+    add  s0, s0, t1
+    li   t1, 0
+"""
+    flow = flow_of(body)
+    verdict = run(flow, 2, (5,), 100)
+    assert verdict.e_max == 3 and "outside" in verdict.stop
+
+
+def test_call_inside_kills_the_region():
+    body = """
+_start:
+    lw   t0, 0(a0)
+    mul  t1, t1, t0
+    call f
+    add  s0, s0, t1
+    j    done
+f:
+    ret
+done:
+"""
+    flow = flow_of(body)
+    verdict = run(flow, 1, (5,), 100)
+    assert "call" in verdict.stop
+
+
+def test_liveness_through_a_local_routine_and_its_link_register():
+    body = """
+_start:
+    li   t6, 5
+    jal  t3, use_t6
+    li   t5, 1
+    jal  t3, use_t6
+    j    done
+use_t6:
+    add  a0, a0, t6
+    jr   t3
+done:
+"""
+    flow = flow_of(body)
+    t5, t6 = 1 << 30, 1 << 31
+    # the callee reads t6: live before each call; t5 is never read
+    assert flow.nodes[1].live_in & t6 and not flow.nodes[3].live_in & t5
+
+
+def test_no_safe_region_leaves_the_program_unchanged_and_says_why():
+    source = """
+    .text
+    .globl _start
+_start:
+    la   a0, x
+    lw   t0, 0(a0)
+    addi t1, t0, 1       # t0 + 1 is not 0 when t0 is: nothing is null
+    sw   t1, 4(a0)
+""" + EXIT + "    .data\nx: .word 0, 0\n"
+    result = zero_skip(source, "xzs", filename="t.S")
+    assert result.text == print_module(parse(source, "t.S"))
+    assert not result.changed
+    text = result.explain()
+    assert "t.S:6" in text and "unchanged" in text and "no region" in text
