@@ -3,11 +3,10 @@ tasks that any executor (suite/executor.py) runs into records, and the per-workl
 tables `zskip compare` prints without program arguments.
 
 A *source* provides workloads and runs them: the hand-written kernels of the registry
-(KernelSource) now; compiled networks join as one more Source registered in SOURCES
-(its fingerprint covering the compiler and the network, its run going through
-compile_network/run_compiled). A Task names its source, workload, variant, the config,
-the image count and the kernel's parameters, so it can cross a process or a machine; a
-Record keeps the figures tables, sweeps and the cache need, as plain data.
+(KernelSource) and the networks zskip's compiler builds (compiled.py: CompiledSource).
+A Task names its source, workload, variant, the config, the image count and the
+kernel's parameters, so it can cross a process or a machine; a Record keeps the
+figures tables, sweeps and the cache need, as plain data.
 """
 from __future__ import annotations
 
@@ -64,7 +63,7 @@ class Task:
         if table.is_file():
             cfg["energy_table"] = hashlib.sha256(table.read_bytes()).hexdigest()
         data = {"zskip": importlib.metadata.version("zskip"),
-                "code": SOURCES[self.source].fingerprint(self.workload),
+                "code": sources()[self.source].fingerprint(self.workload),
                 **{f.name: getattr(self, f.name) for f in dataclasses.fields(self)},
                 "config": cfg, "params": dict(self.params)}
         text = json.dumps(data, sort_keys=True, default=str)
@@ -173,10 +172,18 @@ class KernelSource:
 SOURCES: dict[str, Source] = {KernelSource.name: KernelSource()}
 
 
+def sources() -> dict[str, Source]:
+    """SOURCES with the compiled networks, which join on first use (compiled.py imports
+    this module)."""
+    from .compiled import CompiledSource
+    SOURCES.setdefault(CompiledSource.name, CompiledSource())
+    return SOURCES
+
+
 def run_task(task: Task) -> Record | Failure:
     """Run one task (in whichever process or machine the executor chose)."""
     try:
-        return SOURCES[task.source].run(task)
+        return sources()[task.source].run(task)
     except ZskipError as error:
         return Failure(f"{task.workload}/{task.variant} on {task.config.name}: {error}")
 
@@ -184,7 +191,7 @@ def run_task(task: Task) -> Record | Failure:
 def workloads(patterns: list[str] | None = None) -> list[Workload]:
     """Every source's workloads, or those whose names match one of the fnmatch
     `patterns`; a pattern that matches nothing is an error."""
-    every = [w for source in SOURCES.values() for w in source.workloads()]
+    every = [w for source in sources().values() for w in source.workloads()]
     if not patterns:
         return every
     for pattern in patterns:

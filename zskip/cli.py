@@ -35,6 +35,8 @@ SUBCOMMANDS = {
     "asm": "assemble a .S file into an ELF32 executable or a flat binary",
     "disasm": "disassemble an ELF or flat binary (base ISA via capstone, Xzs via the table)",
     "run": "run a program (.S or ELF) on the core model",
+    "compile": "compile a network (shipped, .npz, .onnx) to RV32 assembly in an ISA variant,\n"
+               "or apply the zero-skip pass to an assembly file",
     "compare": "run programs that compute the same thing (software and Xzs variants), "
                "check that\ntheir results agree, print speedup and energy; without "
                "programs, the built-in suite",
