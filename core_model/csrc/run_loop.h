@@ -14,6 +14,8 @@
  * and optionally
  *   PREDICTING 1 (block loop with timing): ask the branch predictor at every branch
  *             (a dynamic one); else the block records the outcome alone (end_code()).
+ *   TRACE     1 (per-instruction loop with timing): write a trace record (trace.h) for
+ *             every instruction as it retires, and never hand over to the block loop.
  * The template undefines these at its end.
  *
  * Threaded dispatch: each predecoded slot holds its handler (as an offset from L_DECODE);
@@ -25,6 +27,12 @@
 
 #ifndef PREDICTING
 #define PREDICTING 0
+#endif
+#ifndef TRACE
+#define TRACE 0
+#endif
+#if TRACE && (BLOCKS || !TIMING)
+#error "a traced loop is a per-instruction loop with timing"
 #endif
 
 static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_insns)
@@ -55,9 +63,16 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     int slow, status = ZS_RUNNING;
     zs_slot *s, *ns;
     zs_slot *bs;                  /* where the running block was entered (NULL: unknown) */
-    /* pending SASA skip: after the slot sasa_after - 1 falls through, skip sasa_len */
+    /* pending SASA skip: after the slot sasa_after - 1 falls through, skip sasa_len (the
+     * per-instruction loop takes over one the last run stopped before making) */
     zs_slot *sasa_after = NULL;
     uint32_t sasa_len = 0;
+#if !BLOCKS
+    if (st->u.sasa_skip_at) {
+        sasa_after = slots + (st->u.sasa_skip_at - 1);
+        sasa_len = st->u.sasa_skip_len;
+    }
+#endif
 #if TIMING
     const zs_timing *const tm = &st->cfg.tm;
     zs_pipe pipe = { .next_ex = st->u.next_ex, .max_ready = st->u.max_ready,
@@ -434,12 +449,22 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     } while (0)
 #define LEARN_BLOCK() ((void)0)
 #else
-#define DISPATCH() do { \
+#if TRACE
+/* The instruction in s retires (ns next; skip: the SASA block it skips) */
+#define TRACE_RETIRE(skip) \
+        trace_retire(st, mem, s, PC, x[s->rd], instret0 + n - 1, \
+                     pipe.next_ex + tm->stages - tm->execute_stage, pipe.t, (skip))
+#else
+#define TRACE_RETIRE(skip) ((void)0)
+#endif
+#define SASA_SKIP_AFTER(slot) (sasa_after != NULL && (slot) == sasa_after ? sasa_len : 0)
+#define DISPATCH_NEXT() do { \
         s = ns; \
         if (__builtin_expect(n >= limit, 0)) goto slow_path; \
         n++; \
         goto *(&&L_DECODE + s->h[BLOCKS]); \
     } while (0)
+#define DISPATCH() do { TRACE_RETIRE(SASA_SKIP_AFTER(ns)); DISPATCH_NEXT(); } while (0)
 #define FALL_THROUGH() DISPATCH()
 /* A terminator: its block's length is known now (it starts at bs); the next block
  * starts at ns. Where the block loop can take ns, switch to it. */
@@ -447,7 +472,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (bs && s - bs < 0xFFFF) bs->blen = (uint16_t)(s - bs + 1); \
     } while (0)
 #define BLOCK_LOOP_CAN_TAKE(slot) \
-        (!VERIFY && sasa_after == NULL && !st->u.sasa_pending && !st->cfg.per_instruction && \
+        (!VERIFY && !TRACE && sasa_after == NULL && !st->u.sasa_pending && !st->cfg.per_instruction && \
          (slot)->blen && \
          (!TIMING || (slot)->blk != NO_BLOCK))
 #if TIMING
@@ -489,7 +514,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     UPDATE_SLOW();
     s->count++;
     ns = s;
-    DISPATCH();
+    DISPATCH_NEXT();
 #endif
 
     ZS_INSN_LIST(ZS_HANDLER)
@@ -613,6 +638,9 @@ fault:
     goto out;
 fetch_fault:
     /* a jump out of memory retires; the fetch at its target faults */
+#if !BLOCKS
+    TRACE_RETIRE(0);
+#endif
 #if BLOCKS && TIMING
     if (!TIMED_BEFORE_BODY(s->id, s->opc))
         OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1,
@@ -620,9 +648,16 @@ fetch_fault:
 #endif
     goto out;
 stop:
+#if !BLOCKS
+    TRACE_RETIRE(SASA_SKIP_AFTER(ns));
+#endif
     st->arch.pc = PC_OF(ns);
 out:
     memcpy(st->arch.x, x, sizeof x);
+#if !BLOCKS
+    st->u.sasa_skip_at = sasa_after != NULL ? (uint32_t)(sasa_after - slots) + 1 : 0;
+    st->u.sasa_skip_len = sasa_len;
+#endif
 #if BLOCKS
     if (sasa_on) st->counters[ZC_SASA_LOOKUPS] += n - sasa_n0;
 #endif
@@ -714,6 +749,9 @@ out:
 #undef LOOP_AGAIN
 #undef BLOCK_LOOP_CAN_TAKE
 #undef DISPATCH
+#undef DISPATCH_NEXT
+#undef TRACE_RETIRE
+#undef SASA_SKIP_AFTER
 #undef ZS_HANDLER
 }
 
@@ -722,3 +760,4 @@ out:
 #undef VERIFY
 #undef BLOCKS
 #undef PREDICTING
+#undef TRACE
