@@ -37,6 +37,8 @@ SUBCOMMANDS = {
     "run": "run a program (.S or ELF) on the core model",
     "compare": "run programs that compute the same thing (software and Xzs variants), "
                "check that\ntheir results agree, print speedup and energy",
+    "trace": "record an execution trace of a run and show it (table, per-pc and "
+             "per-function\nprofile, Chrome/Perfetto trace-event JSON)",
 }
 
 

@@ -102,6 +102,17 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         st->u.decoded_lo = size / 4;
         st->u.decoded_hi = 0;
     }
+#if !BLOCKS
+    /* The per-instruction loops keep their handlers in h[0]: slots another one decoded
+     * (the traced loop and this one alternate at a trace window's edges) get this one's
+     * handlers, without decoding again (no new look at memory the program wrote). */
+    if (__builtin_expect(st->u.h0_handlers != handlers, 0)) {
+        if (st->u.h0_handlers != NULL)
+            for (uint32_t i = 0; i <= size / 4; i++)
+                if (slots[i].h[0]) slots[i].h[0] = handlers[slots[i].id];
+        st->u.h0_handlers = handlers;
+    }
+#endif
     if (st->arch.pc - base >= size || (st->arch.pc & 3)) {
         st->report.fault_addr = st->arch.pc;
         status = ZS_FETCH_FAULT;
@@ -126,6 +137,16 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     } while (0)
 
 #define FAULT(kind) do { status = (kind); goto fault; } while (0)
+/* A slot reached but not executed (see zs_slot's count): it joins the range fold_counts()
+ * sums, else its decrement, which cancels what falling through into it carries, would
+ * outlive the carry (not summed while it lay past the decoded code) and undercount the
+ * block entered there later. */
+#define NOT_EXECUTED(slot) do { \
+        uint32_t i_ = (uint32_t)((slot) - slots); \
+        (slot)->count--; \
+        if (i_ < st->u.decoded_lo) st->u.decoded_lo = i_; \
+        if (i_ > st->u.decoded_hi) st->u.decoded_hi = i_; \
+    } while (0)
 #define FAULT_AT(kind, addr) do { st->report.fault_addr = (addr); FAULT(kind); } while (0)
 
 #if VERIFY
@@ -563,7 +584,7 @@ L_FETCH_END:
 
 slow_path:
     if (n >= max_insns) {
-        s->count--;                  /* reached, not executed */
+        NOT_EXECUTED(s);
         st->arch.pc = PC;
         goto out;
     }
@@ -585,7 +606,7 @@ slow_path:
         uint32_t len = sasa_len;
         sasa_after = NULL;
         if (fell_through && !VERIFY_INSTEAD(PC - 4, PC + 4 * len)) {
-            s->count--;
+            NOT_EXECUTED(s);
             s += len;
             s->count++;
             bs = NULL;               /* not a straight block */
@@ -630,10 +651,11 @@ fault:
 #endif
     n -= bs->blen - (uint32_t)(s - bs);
     sasa_n0--;
+    s->count--;
 #else
     n--;
+    NOT_EXECUTED(s);
 #endif
-    s->count--;
     st->arch.pc = PC;
     goto out;
 fetch_fault:
@@ -692,6 +714,7 @@ out:
 #undef BIT
 #undef UPDATE_SLOW
 #undef FAULT
+#undef NOT_EXECUTED
 #undef FAULT_AT
 #undef VERIFY_WRITE
 #undef UNSAFE

@@ -12,13 +12,16 @@ _Static_assert(0 ZS_TRACE_STALLS(ZS_TRACE_COUNT_STALL) == ZC_STALL_FILL - ZC_STA
                "every stall counter but the fill has a cause in traces/record.py");
 #undef ZS_TRACE_COUNT_STALL
 
-/* The counters at the start of a traced run (the previous zs_run folded them). */
+/* The counters at the start of a traced run (the previous zs_run folded them), and the
+ * SASA skip an untraced trigger left to make: it is the trigger's, not the first traced
+ * instruction's. */
 static inline void trace_prime(zs_state *st)
 {
     if (!st->trace.on) {
         st->u.trace_primed = 0;
     } else if (!st->u.trace_primed) {
         memcpy(st->u.trace_last, st->counters, sizeof st->u.trace_last);
+        if (st->u.sasa_skip_at) st->u.trace_last[ZC_SKIPPED_INSNS] += st->u.sasa_skip_len;
         st->u.trace_primed = 1;
     }
 }

@@ -546,6 +546,7 @@ void zs_reset(zs_state *st)
     st->u.tainted = 0;
     st->u.sasa_skip_at = 0;
     st->u.trace_primed = 0;
+    st->u.h0_handlers = NULL;     /* Python zeroes the slots before a reset */
     st->u.max_ready = 0;
     st->u.nblocks = 0;
     st->u.slots_ready = 0;

@@ -233,6 +233,9 @@ typedef struct {
     /* tracing: the counters at the last retire (trace_last valid when trace_primed) */
     uint32_t trace_primed;
     uint64_t trace_last[ZS_NUM_COUNTERS];
+    /* the handler table of the per-instruction loop whose offsets the slots' h[0] hold
+     * (NULL: none yet; the traced and the untraced loop take the slots over in turn) */
+    const int32_t *h0_handlers;
 } zs_uarch;
 #endif
 
