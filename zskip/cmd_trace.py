@@ -24,8 +24,9 @@ from .argtypes import address, count
 from .cli import EXIT_STATUS_HELP
 from .progress import RunProgress
 
-# options that shape a recording: meaningless for a saved trace
-RECORDING_OPTIONS = ("config", "base", "max_insns", "start", "stop", "pc", "ring")
+# options that shape a recording (dest -> flag): meaningless for a saved trace
+RECORDING_OPTIONS = {"config": "--config", "base": "--base", "max_insns": "--max-insns",
+                     "start": "--from", "stop": "--to", "pc": "--pc", "ring": "--ring"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -129,8 +130,8 @@ def _print_view(args: argparse.Namespace, trace: ExecTrace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.file.suffix == ".npz":
-        given = [f"--{o.replace('_', '-')}" for o in RECORDING_OPTIONS
-                 if getattr(args, o) not in (None, exec_trace.DEFAULT_CAPACITY)]
+        given = [flag for dest, flag in RECORDING_OPTIONS.items()
+                 if getattr(args, dest) not in (None, exec_trace.DEFAULT_CAPACITY)]
         if given:
             raise TraceError(f"{', '.join(given)}: options of a recording, not of a saved trace")
         trace = exec_trace.load(args.file)
