@@ -60,7 +60,9 @@ static void trace_retire(zs_state *st, const uint8_t *mem, const zs_slot *s, uin
         if (++tr->pos == tr->capacity) tr->pos = 0;
         tr->written++;
     }
-    memcpy(last, now, sizeof st->u.trace_last);
+    /* what the records read: the stall and event counters */
+    memcpy(last + ZC_STALL_LOAD_USE, now + ZC_STALL_LOAD_USE,
+           (ZC_DCACHE_MISSES + 1 - ZC_STALL_LOAD_USE) * sizeof *last);
     last[ZC_SKIPPED_INSNS] += sasa_skip;   /* charged to the trigger, not to what follows */
 }
 
