@@ -45,12 +45,12 @@ def test_stale_header_is_detected(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_the_c_struct_is_the_dtype() -> None:
     assert ffi.sizeof("zs_trace_record") == TRACE_DTYPE.itemsize
+    c_fields = dict(ffi.typeof("zs_trace_record").fields)
+    assert list(c_fields) == list(TRACE_DTYPE.names)
     for name in TRACE_DTYPE.names:
         dtype, offset = TRACE_DTYPE.fields[name][:2]
-        assert ffi.offsetof("zs_trace_record", name) == offset, name
-        assert ffi.sizeof(ffi.typeof("zs_trace_record").fields[
-            [f for f, _ in ffi.typeof("zs_trace_record").fields].index(name)][1].type) \
-            == dtype.itemsize, name
+        assert c_fields[name].offset == offset, name
+        assert ffi.sizeof(c_fields[name].type) == dtype.itemsize, name
 
 
 def test_stall_causes_are_the_cores_stall_counters() -> None:
