@@ -1,7 +1,11 @@
 """Speed of the zskip core against unicorn, in one process (not a test).
 
 Five long kernels, each run on: zskip with full timing and energy, zskip functional,
-and unicorn's JIT with no hooks (it counts nothing). unicorn maps code read-execute and
+zskip traced (timing with an execution trace of every instruction into a ring keeping
+the last TRACE_RING records: the per-instruction loop plus one record each), and
+unicorn's JIT with no hooks (it counts nothing). The timing column is tracing compiled in
+but off: run this script on a build without tracing to compare (the fast loops' machine
+code is the same; see docs/traces.md). unicorn maps code read-execute and
 data (stack and heap too) read-write: a page both writable and executable sends every
 store through its self-modifying-code check, which would flatter anything compared with
 it. MIPS uses zskip's retired-instruction count for every engine (the same program
@@ -45,6 +49,15 @@ from zskip.core_model import Machine, load_config
 from zskip.core_model.layout import PAGE, memory_layout
 from zskip.isa.assembler import assemble
 from zskip.isa.program import Program
+
+try:        # a build with execution traces
+    import numpy as np
+
+    from zskip.core_model import TraceWindow
+    from zskip.traces.record import TRACE_DTYPE
+except ImportError:
+    TRACE_DTYPE = None
+TRACE_RING = 1 << 16
 
 DENSE = """
     .equ N_IN, 64
@@ -245,8 +258,10 @@ def _build_rv32im(kernel: str, target: int) -> Program:
     return assemble(CALLS.format(reps=reps), filename="calls.S")
 
 
-def run_zskip(program: Program, functional: bool) -> tuple[float, int]:
+def run_zskip(program: Program, functional: bool, traced: bool = False) -> tuple[float, int]:
     m = Machine(program, functional=functional)
+    if traced:
+        m.trace_into(np.zeros(TRACE_RING, dtype=TRACE_DTYPE), TraceWindow())
     t = time.perf_counter()
     stats = m.run(max_insns=10**10)
     elapsed = time.perf_counter() - t
@@ -284,6 +299,7 @@ def run_unicorn(program: Program) -> tuple[float, int]:
 ENGINES = {
     "timing": lambda p: run_zskip(p, functional=False),
     "functional": lambda p: run_zskip(p, functional=True),
+    **({"traced": lambda p: run_zskip(p, functional=False, traced=True)} if TRACE_DTYPE else {}),
     "unicorn": run_unicorn,
 }
 KERNELS = ("dense", "calls", "alu", "branchy", "dense_xzs")
@@ -303,7 +319,9 @@ def bench(kernel: str, target: float, rounds: int) -> list[str]:
     mips = [f"{insns / statistics.median(ts) / 1e6:.0f}" for ts in times.values()]
     ratios = [f"{statistics.median(u / t for t, u in zip(times[name], times['unicorn'])):.2f}x"
               for name in ("timing", "functional")]
-    return [kernel, f"{insns / 1e6:.1f}", *mips, *ratios]
+    traced = [f"{statistics.median(t / s for t, s in zip(times['timing'], times['traced'])):.2f}x"
+              ] if "traced" in times else []
+    return [kernel, f"{insns / 1e6:.1f}", *mips, *ratios, *traced]
 
 
 def main() -> None:
@@ -315,9 +333,9 @@ def main() -> None:
     rows = [bench(kernel, args.insns, args.rounds)
             for kernel in (KERNELS if args.kernel == "all" else (args.kernel,))]
     print(f"\nmedian of {args.rounds} paired rounds; MIPS from zskip's retired count")
-    print(tabulate(rows, headers=["kernel", "M insns", "timing MIPS", "functional MIPS",
-                                  "unicorn MIPS", "timing / unicorn",
-                                  "functional / unicorn"]))
+    print(tabulate(rows, headers=["kernel", "M insns", *(f"{e} MIPS" for e in ENGINES),
+                                  "timing / unicorn", "functional / unicorn",
+                                  *(["traced / timing"] if "traced" in ENGINES else [])]))
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@ action-count energy model, behind a small Python facade."""
 from .config import ConfigError, CoreConfig, load_config
 from .faults import (AccessFault, Fault, FetchFault, IllegalInstruction, InstructionLimit,
                      Interrupted, MisalignedAccess, UnsafeSkip, UnsupportedEcall)
-from .machine import AddressError, Machine
+from .machine import AddressError, Machine, TraceError, TraceWindow
 from .stats import Stats
 
 __all__ = ["AccessFault", "AddressError", "ConfigError", "CoreConfig", "Fault", "FetchFault",
            "IllegalInstruction", "InstructionLimit", "Interrupted", "Machine",
-           "MisalignedAccess", "Stats", "UnsafeSkip", "UnsupportedEcall", "load_config"]
+           "MisalignedAccess", "Stats", "TraceError", "TraceWindow", "UnsafeSkip",
+           "UnsupportedEcall", "load_config"]

@@ -2,10 +2,13 @@
 
 Memory and the predecoded-slot array are numpy buffers owned here; the core runs in
 batches (zs_run) of at most CHUNK instructions, so Ctrl-C is honoured between batches
-and a max_insns bound is always in force.
+and a max_insns bound is always in force. A trace ring (trace_into) is one more such
+buffer: batches end at the edges of its instruction window, and only the batches inside
+it run traced (the per-instruction loop); the others keep the fast path.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -50,6 +53,43 @@ class AddressError(ZskipError):
     """A read or write through the facade outside the machine's memory."""
 
 
+class TraceError(ZskipError):
+    """A trace that cannot be recorded as asked: a bad ring, window or mode."""
+
+
+TRACE_RECORD_SIZE = ffi.sizeof("zs_trace_record")
+
+
+@dataclass(frozen=True)
+class TraceWindow:
+    """What a traced run records: the instructions numbered [start, stop) (retired since
+    reset, from 0; stop None: to the end) whose pc is in [pc_first, pc_last]."""
+    start: int = 0
+    stop: int | None = None
+    pc_first: int = 0
+    pc_last: int = 0xFFFFFFFF
+
+    def __post_init__(self) -> None:
+        if self.start < 0:
+            raise TraceError(f"the trace window starts at instruction {self.start}: "
+                             "must be >= 0")
+        if self.stop is not None and self.stop <= self.start:
+            raise TraceError(f"the trace window [{self.start}, {self.stop}) is empty: "
+                             "its stop must be after its start")
+        if not 0 <= self.pc_first <= self.pc_last <= 0xFFFFFFFF:
+            raise TraceError(f"pc range 0x{self.pc_first:x}..0x{self.pc_last:x} is empty or "
+                             "outside the 32-bit space")
+
+    def batch(self, instret: int, n: int) -> tuple[bool, int]:
+        """For a batch of up to n instructions from number `instret` on: whether it runs
+        traced, and how many it may run without crossing an edge of the window."""
+        if instret < self.start:
+            return False, min(n, self.start - instret)
+        if self.stop is None:
+            return True, n
+        return instret < self.stop, min(n, self.stop - instret) if instret < self.stop else n
+
+
 class Machine:
     """A program loaded into the core, ready to run."""
 
@@ -73,6 +113,7 @@ class Machine:
         self.x = np.frombuffer(ffi.buffer(self._st.arch.x), dtype=np.uint32)[:32]
         self._counters = np.frombuffer(ffi.buffer(self._st.counters), dtype=np.uint64)
         self._insn_counts = np.frombuffer(ffi.buffer(self._st.insn_counts), dtype=np.uint64)
+        self._trace: tuple[np.ndarray, TraceWindow] | None = None
         self._configure()
         self.reset()
 
@@ -112,6 +153,7 @@ class Machine:
         self.x[:] = 0
         self.x[SP] = self.stack_top
         self._st.arch.pc = self.program.entry
+        self.stop_trace()   # a trace numbers instructions from the reset it started after
         lib.zs_reset(self._st)
         self.output = b""
         self.exit_code: int | None = None
@@ -139,8 +181,11 @@ class Machine:
                 done = int(st.counters[INSTRET]) - start
                 if done >= limit:
                     raise self._fault(faults.InstructionLimit, None, f"{limit} instructions")
-                status = lib.zs_run(st, self._mem_ptr, self._slots_ptr,
-                                    min(limit - done, CHUNK))
+                batch = min(limit - done, CHUNK)
+                if self._trace is not None:
+                    traced, batch = self._trace[1].batch(start + done, batch)
+                    st.trace.on = int(traced)
+                status = lib.zs_run(st, self._mem_ptr, self._slots_ptr, batch)
                 if progress is not None:
                     progress(int(st.counters[INSTRET]) - start)
                 if status == lib.ZS_RUNNING:
@@ -170,6 +215,36 @@ class Machine:
                                      int(st.counters[INSTRET]) - start) from None
         finally:
             self.output = bytes(out)
+
+    # ---- tracing ----
+    def trace_into(self, records: np.ndarray, window: TraceWindow = TraceWindow()) -> None:
+        """Record the instructions `window` selects as the following runs retire them:
+        one record each (zskip.traces.record.TRACE_DTYPE) into `records`, a ring that
+        keeps the last len(records). Timing model only, without verify-skips; reset()
+        ends the trace."""
+        if self.functional or self.verify_skips:
+            raise TraceError("tracing needs the timing model without verify-skips "
+                             "(its records are cycles and stalls)")
+        if (records.ndim != 1 or not len(records) or not records.flags.c_contiguous
+                or not records.flags.writeable or records.dtype.itemsize != TRACE_RECORD_SIZE):
+            raise TraceError(f"the trace ring must be a non-empty, writable, contiguous 1-d "
+                             f"array of {TRACE_RECORD_SIZE}-byte records (TRACE_DTYPE)")
+        tr = self._st.trace
+        self._trace = (records, window)
+        self._trace_ptr = ffi.cast("zs_trace_record *", ffi.from_buffer(records))
+        tr.records, tr.capacity, tr.written, tr.pos = self._trace_ptr, len(records), 0, 0
+        tr.pc_first, tr.pc_last, tr.on = window.pc_first, window.pc_last, 0
+
+    def stop_trace(self) -> None:
+        """No more records (the ring keeps what it holds)."""
+        self._trace = None
+        self._st.trace.on = 0
+        self._st.trace.records = ffi.NULL
+
+    @property
+    def trace_written(self) -> int:
+        """Records written since trace_into (the ring holds the last len(records))."""
+        return int(self._st.trace.written)
 
     def _word_at_pc(self) -> int | None:
         pc = self.pc

@@ -42,6 +42,8 @@ SUBCOMMANDS = {
                "programs, the built-in suite",
     "sweep": "speedup and energy of a kernel against operand sparsity or a core config "
              "parameter,\nwith the ideal bound (CSV, PNG and a JSON manifest with -o)",
+    "trace": "record an execution trace of a run and show it (table, per-pc and "
+             "per-function\nprofile, Chrome/Perfetto trace-event JSON)",
 }
 
 

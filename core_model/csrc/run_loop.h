@@ -14,6 +14,8 @@
  * and optionally
  *   PREDICTING 1 (block loop with timing): ask the branch predictor at every branch
  *             (a dynamic one); else the block records the outcome alone (end_code()).
+ *   TRACE     1 (per-instruction loop with timing): write a trace record (trace.h) for
+ *             every instruction as it retires, and never hand over to the block loop.
  * The template undefines these at its end.
  *
  * Threaded dispatch: each predecoded slot holds its handler (as an offset from L_DECODE);
@@ -25,6 +27,12 @@
 
 #ifndef PREDICTING
 #define PREDICTING 0
+#endif
+#ifndef TRACE
+#define TRACE 0
+#endif
+#if TRACE && (BLOCKS || !TIMING)
+#error "a traced loop is a per-instruction loop with timing"
 #endif
 
 static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_insns)
@@ -55,9 +63,16 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     int slow, status = ZS_RUNNING;
     zs_slot *s, *ns;
     zs_slot *bs;                  /* where the running block was entered (NULL: unknown) */
-    /* pending SASA skip: after the slot sasa_after - 1 falls through, skip sasa_len */
+    /* pending SASA skip: after the slot sasa_after - 1 falls through, skip sasa_len (the
+     * per-instruction loop takes over one the last run stopped before making) */
     zs_slot *sasa_after = NULL;
     uint32_t sasa_len = 0;
+#if !BLOCKS
+    if (st->u.sasa_skip_at) {
+        sasa_after = slots + (st->u.sasa_skip_at - 1);
+        sasa_len = st->u.sasa_skip_len;
+    }
+#endif
 #if TIMING
     const zs_timing *const tm = &st->cfg.tm;
     zs_pipe pipe = { .next_ex = st->u.next_ex, .max_ready = st->u.max_ready,
@@ -87,6 +102,17 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         st->u.decoded_lo = size / 4;
         st->u.decoded_hi = 0;
     }
+#if !BLOCKS
+    /* The per-instruction loops keep their handlers in h[0]: slots another one decoded
+     * (the traced loop and this one alternate at a trace window's edges) get this one's
+     * handlers, without decoding again (no new look at memory the program wrote). */
+    if (__builtin_expect(st->u.h0_handlers != handlers, 0)) {
+        if (st->u.h0_handlers != NULL)
+            for (uint32_t i = 0; i <= size / 4; i++)
+                if (slots[i].h[0]) slots[i].h[0] = handlers[slots[i].id];
+        st->u.h0_handlers = handlers;
+    }
+#endif
     if (st->arch.pc - base >= size || (st->arch.pc & 3)) {
         st->report.fault_addr = st->arch.pc;
         status = ZS_FETCH_FAULT;
@@ -111,6 +137,16 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     } while (0)
 
 #define FAULT(kind) do { status = (kind); goto fault; } while (0)
+/* A slot reached but not executed (see zs_slot's count): it joins the range fold_counts()
+ * sums, else its decrement, which cancels what falling through into it carries, would
+ * outlive the carry (not summed while it lay past the decoded code) and undercount the
+ * block entered there later. */
+#define NOT_EXECUTED(slot) do { \
+        uint32_t i_ = (uint32_t)((slot) - slots); \
+        (slot)->count--; \
+        if (i_ < st->u.decoded_lo) st->u.decoded_lo = i_; \
+        if (i_ > st->u.decoded_hi) st->u.decoded_hi = i_; \
+    } while (0)
 #define FAULT_AT(kind, addr) do { st->report.fault_addr = (addr); FAULT(kind); } while (0)
 
 #if VERIFY
@@ -434,12 +470,22 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     } while (0)
 #define LEARN_BLOCK() ((void)0)
 #else
-#define DISPATCH() do { \
+#if TRACE
+/* The instruction in s retires (ns next; skip: the SASA block it skips) */
+#define TRACE_RETIRE(skip) \
+        trace_retire(st, mem, s, PC, x[s->rd], instret0 + n - 1, \
+                     pipe.next_ex + tm->stages - tm->execute_stage, pipe.t, (skip))
+#else
+#define TRACE_RETIRE(skip) ((void)0)
+#endif
+#define SASA_SKIP_AFTER(slot) (sasa_after != NULL && (slot) == sasa_after ? sasa_len : 0)
+#define DISPATCH_NEXT() do { \
         s = ns; \
         if (__builtin_expect(n >= limit, 0)) goto slow_path; \
         n++; \
         goto *(&&L_DECODE + s->h[BLOCKS]); \
     } while (0)
+#define DISPATCH() do { TRACE_RETIRE(SASA_SKIP_AFTER(ns)); DISPATCH_NEXT(); } while (0)
 #define FALL_THROUGH() DISPATCH()
 /* A terminator: its block's length is known now (it starts at bs); the next block
  * starts at ns. Where the block loop can take ns, switch to it. */
@@ -447,7 +493,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (bs && s - bs < 0xFFFF) bs->blen = (uint16_t)(s - bs + 1); \
     } while (0)
 #define BLOCK_LOOP_CAN_TAKE(slot) \
-        (!VERIFY && sasa_after == NULL && !st->u.sasa_pending && !st->cfg.per_instruction && \
+        (!VERIFY && !TRACE && sasa_after == NULL && !st->u.sasa_pending && !st->cfg.per_instruction && \
          (slot)->blen && \
          (!TIMING || (slot)->blk != NO_BLOCK))
 #if TIMING
@@ -489,7 +535,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     UPDATE_SLOW();
     s->count++;
     ns = s;
-    DISPATCH();
+    DISPATCH_NEXT();
 #endif
 
     ZS_INSN_LIST(ZS_HANDLER)
@@ -538,7 +584,7 @@ L_FETCH_END:
 
 slow_path:
     if (n >= max_insns) {
-        s->count--;                  /* reached, not executed */
+        NOT_EXECUTED(s);
         st->arch.pc = PC;
         goto out;
     }
@@ -560,7 +606,7 @@ slow_path:
         uint32_t len = sasa_len;
         sasa_after = NULL;
         if (fell_through && !VERIFY_INSTEAD(PC - 4, PC + 4 * len)) {
-            s->count--;
+            NOT_EXECUTED(s);
             s += len;
             s->count++;
             bs = NULL;               /* not a straight block */
@@ -605,14 +651,18 @@ fault:
 #endif
     n -= bs->blen - (uint32_t)(s - bs);
     sasa_n0--;
+    s->count--;
 #else
     n--;
+    NOT_EXECUTED(s);
 #endif
-    s->count--;
     st->arch.pc = PC;
     goto out;
 fetch_fault:
     /* a jump out of memory retires; the fetch at its target faults */
+#if !BLOCKS
+    TRACE_RETIRE(0);
+#endif
 #if BLOCKS && TIMING
     if (!TIMED_BEFORE_BODY(s->id, s->opc))
         OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1,
@@ -620,9 +670,16 @@ fetch_fault:
 #endif
     goto out;
 stop:
+#if !BLOCKS
+    TRACE_RETIRE(SASA_SKIP_AFTER(ns));
+#endif
     st->arch.pc = PC_OF(ns);
 out:
     memcpy(st->arch.x, x, sizeof x);
+#if !BLOCKS
+    st->u.sasa_skip_at = sasa_after != NULL ? (uint32_t)(sasa_after - slots) + 1 : 0;
+    st->u.sasa_skip_len = sasa_len;
+#endif
 #if BLOCKS
     if (sasa_on) st->counters[ZC_SASA_LOOKUPS] += n - sasa_n0;
 #endif
@@ -657,6 +714,7 @@ out:
 #undef BIT
 #undef UPDATE_SLOW
 #undef FAULT
+#undef NOT_EXECUTED
 #undef FAULT_AT
 #undef VERIFY_WRITE
 #undef UNSAFE
@@ -714,6 +772,9 @@ out:
 #undef LOOP_AGAIN
 #undef BLOCK_LOOP_CAN_TAKE
 #undef DISPATCH
+#undef DISPATCH_NEXT
+#undef TRACE_RETIRE
+#undef SASA_SKIP_AFTER
 #undef ZS_HANDLER
 }
 
@@ -722,3 +783,4 @@ out:
 #undef VERIFY
 #undef BLOCKS
 #undef PREDICTING
+#undef TRACE

@@ -209,6 +209,7 @@ static inline uint32_t div_bits(uint32_t dividend)
 
 #include "forwarding.h"
 #include "pipeline.h"
+#include "trace.h"
 
 
 static inline zs_sasa_entry *sasa_entry(zs_state *st, uint32_t pc)
@@ -506,6 +507,14 @@ static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
 #define PREDICTING 1
 #include "run_loop.h"
 
+/* the same loop writing a trace record per retired instruction (st->trace.on) */
+#define RUN_NAME run_timing_traced
+#define TIMING 1
+#define VERIFY 0
+#define BLOCKS 0
+#define TRACE 1
+#include "run_loop.h"
+
 #define RUN_NAME run_functional_verify
 #define TIMING 0
 #define VERIFY 1
@@ -535,6 +544,9 @@ void zs_reset(zs_state *st)
     memset(st->u.ready_opc, 0, sizeof st->u.ready_opc);
     st->u.in_block = 0;
     st->u.tainted = 0;
+    st->u.sasa_skip_at = 0;
+    st->u.trace_primed = 0;
+    st->u.h0_handlers = NULL;     /* Python zeroes the slots before a reset */
     st->u.max_ready = 0;
     st->u.nblocks = 0;
     st->u.slots_ready = 0;
@@ -552,17 +564,22 @@ void zs_reset(zs_state *st)
 typedef int (*zs_loop)(zs_state *, uint8_t *, zs_slot *, uint64_t);
 
 /* One batch: the block loop and the per-instruction loop hand over to each other (each
- * returns ZS_SWITCH where the other should go on); verify-skips and per_instruction
- * keep to the per-instruction loop. */
+ * returns ZS_SWITCH where the other should go on); verify-skips, per_instruction and
+ * tracing keep to the per-instruction loop, as does a SASA skip the last batch left to
+ * make. Tracing costs the untraced loops nothing: it is a loop of its own (Python allows
+ * it on the timing model without verify-skips only). */
 int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns)
 {
     const zs_config *cfg = &st->cfg;
-    zs_loop step = cfg->functional ? (cfg->verify ? run_functional_verify : run_functional)
+    trace_prime(st);
+    zs_loop step = st->trace.on ? run_timing_traced
+                 : cfg->functional ? (cfg->verify ? run_functional_verify : run_functional)
                                    : (cfg->verify ? run_timing_verify : run_timing);
     zs_loop blocks = cfg->functional ? run_functional_blocks
                    : pred_is_static(&cfg->tm.bp) ? run_timing_blocks
                                                  : run_timing_blocks_predicting;
-    int use_blocks = !cfg->verify && !cfg->per_instruction;
+    int use_blocks = !cfg->verify && !cfg->per_instruction && !st->trace.on &&
+                     !st->u.sasa_skip_at;
     int status;
     st->u.instret0 = st->counters[ZC_INSTRET];
     st->u.run_n = 0;

@@ -19,6 +19,7 @@
 #endif
 
 #include "isa_table.h"
+#include "trace_record.h"
 
 /* Action and event counters. STALL_* (STALL_FILL is the pipeline fill) plus one cycle
  * per retired instruction sum to CYCLES. Per-instruction counts are kept apart
@@ -132,6 +133,19 @@ typedef struct {
     uint32_t unsafe_kind, block_start, block_end;
 } zs_report;
 
+/* ---- execution trace (trace.h) ----
+ * While `on`, zs_run retires every instruction through the traced per-instruction loop
+ * and writes a record for each whose pc is in [pc_first, pc_last] into the ring
+ * `records` (capacity records, owned by Python): at `pos`, which wraps, so the ring keeps
+ * the last `capacity`; `written` counts every record written. Python sets all but
+ * `written` and `pos` (which it zeroes) before the first traced zs_run; the fast loops
+ * never look at any of it. */
+typedef struct {
+    zs_trace_record *records;
+    uint64_t capacity, written, pos;
+    uint32_t on, pc_first, pc_last;
+} zs_trace;
+
 /* ---- microarchitectural state ---- */
 #ifndef ZS_CDEF
 #include "predictor.h"
@@ -213,6 +227,15 @@ typedef struct {
     uint32_t slots_ready, decoded_lo, decoded_hi;
     /* one zs_run call: retired count at its start, dispatched so far */
     uint64_t instret0, run_n;
+    /* (after the fields the fast loops use, which keep their offsets) a SASA skip decided but not yet made when the last zs_run stopped (the trigger
+     * retired, the fetch after it not yet done): slot index + 1 (0: none), length */
+    uint32_t sasa_skip_at, sasa_skip_len;
+    /* tracing: the counters at the last retire (trace_last valid when trace_primed) */
+    uint32_t trace_primed;
+    uint64_t trace_last[ZS_NUM_COUNTERS];
+    /* the handler table of the per-instruction loop whose offsets the slots' h[0] hold
+     * (NULL: none yet; the traced and the untraced loop take the slots over in turn) */
+    const int32_t *h0_handlers;
 } zs_uarch;
 #endif
 
@@ -227,6 +250,7 @@ typedef struct zs_state {
 #else
     zs_uarch u;
 #endif
+    zs_trace trace;          /* last: the fast loops' offsets into the state stay as they were */
 } zs_state;
 
 /* Size of one predecoded slot; Python allocates mem_size / 4 + 1 of them. */
