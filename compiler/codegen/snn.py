@@ -21,7 +21,7 @@ without it the hidden layer reads w1 itself.
 What the zero-skip pass works on: a spike is loaded four instructions before its row
 loop, which writes nothing but zero products into the membranes and registers dead
 after it; inside the row, each weight is loaded two instructions before its own update
-(lw v; mul p, w, s; add v, v, p; sw v), which is null when the weight is zero. Rows go
+(lw v; and p, w, -s; add v, v, p; sw v), which is null when the weight is zero. Rows go
 two connections per iteration; odd widths are padded with zero weights and a spare
 membrane that nothing reads.
 """
@@ -72,7 +72,8 @@ def _clear_words(e: Emitter, target: str, count: int) -> None:
 def _integrate(e: Emitter, spikes: str, rows: int, weights: str, width: int,
                membranes: str) -> None:
     """For each of `rows` spikes (bytes 0/1 at `spikes`): membranes[0..width) += s * the
-    spike's row of `weights` (int8, `width` even)."""
+    spike's row of `weights` (int8, `width` even). s * w is w & -s: an `and` where the
+    hand kernel's baseline multiplies (3 cycles on embedded)."""
     row, update = e.label("snn_row"), e.label("snn_update")
     e.ins(f"la    a2, {spikes}")
     e.ins(f"addi  a3, a2, {rows}")
@@ -87,6 +88,7 @@ def _integrate(e: Emitter, spikes: str, rows: int, weights: str, width: int,
     e.ins("mv    t5, a4", "this row's weights")
     e.ins("add   a4, a4, a5", "the next row")
     e.ins("mv    t6, a6")
+    e.ins("neg   a0, t0", "a0: -s, all ones or zero")
     e.mark(update)
     e.ins("lb    t1, 0(t5)", "w (zero: its update below is null)")
     e.ins("lb    t3, 1(t5)")
@@ -94,7 +96,7 @@ def _integrate(e: Emitter, spikes: str, rows: int, weights: str, width: int,
     e.ins("addi  t6, t6, 8")
     for w, v, offset in (("t1", "t2", -8), ("t3", "t4", -4)):
         e.ins(f"lw    {v}, {offset}(t6)")
-        e.ins(f"mul   {w}, {w}, t0")
+        e.ins(f"and   {w}, {w}, a0")
         e.ins(f"add   {v}, {v}, {w}", "V[j] += s * w")
         e.ins(f"sw    {v}, {offset}(t6)")
     e.ins(f"bne   t6, a7, {update}")
