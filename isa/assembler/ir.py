@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple
+from typing import Callable, Mapping, NamedTuple, Sequence
 
 from ..table import ABI_NAMES, FIELDS, Instruction
 from .layout import TEXT, classify, is_bss_group
@@ -245,10 +245,12 @@ def _section_line(sec: Section) -> str:
     return f'\t.section {sec.name}, "{flags}", {kind}'
 
 
-def print_module(module: Module) -> str:
+def print_module(module: Module, replace: Mapping[Item, Sequence[str]] | None = None) -> str:
     """Assembly text that assembles to the same bytes and symbols as `module`: every
     section declared in creation order, then the items in source order, instructions in
-    their rows' syntax (pseudos expanded), directives and labels as written."""
+    their rows' syntax (pseudos expanded), directives and labels as written.
+    `replace` maps items to the lines printed in their place (in their section): how a
+    pass edits a module's text without re-parsing it."""
     out = ["\t.option norelax"]
     for sec in module.sections.values():
         if sec.name != "*COMMON*":
@@ -259,7 +261,9 @@ def print_module(module: Module) -> str:
         if sec is not current and sec.name != "*COMMON*":
             out.append(f"\t.section {sec.name}")
             current = sec
-        if type(item) is Instr:
+        if replace is not None and item in replace:
+            out.extend(replace[item])
+        elif type(item) is Instr:
             out.append(f"\t{item.text()}")
         elif type(item) is Label:
             out.append(f"{printable_name(item.name)}:")

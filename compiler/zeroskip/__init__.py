@@ -1,0 +1,95 @@
+"""The zero-skip pass: baseline RV32IM assembly in, the same program with zero skips out.
+
+    from zskip.compiler.zeroskip import zero_skip
+    result = zero_skip(source, "xzs", load_config("embedded"), filename="k.S")
+    result.text        # assembly (== print_module of the input when nothing changed)
+    result.regions     # every candidate load, accepted or not, with reason and estimate
+    print(result.explain())
+
+Targets: "branch" (an ordinary load and `beqz r, end`: the base ISA), "xzs" (`lb.zd`
+and `skz r, end`), "sasa" (`lb.zd` and a skip-address-table entry written at the entry;
+a region whose trigger cannot be placed falls back to `skz`). docs/zero_skip_pass.md
+describes the analysis; flow.py (CFG, liveness), symbolic.py (nullness under Z),
+regions.py (candidates, choice), cost.py (timing from the config), rewrite.py (text).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from zskip.core_model.config import CoreConfig, load_config
+from zskip.isa.assembler import assemble, parse
+from zskip.isa.assembler.ir import Module, print_module
+
+from . import regions as _regions
+from .flow import Flow
+from .profile import Site, profile_zero_rates, site_of
+from .regions import Region
+from .rewrite import apply
+from .symbolic import reg_name
+
+TARGETS = {"branch": "beqz", "xzs": "skz", "sasa": "sasa"}
+
+__all__ = ["zero_skip", "SkipResult", "Region", "Site", "profile_zero_rates", "TARGETS"]
+
+
+@dataclass
+class SkipResult:
+    """The pass's output: `text`, and every candidate load in `regions`."""
+    text: str
+    regions: list[Region]
+    target: str
+    config: str
+    flow: Flow
+
+    @property
+    def changed(self) -> bool:
+        return any(r.accepted for r in self.regions)
+
+    def explain(self) -> str:
+        """One entry per candidate load: where, the region, why it is null, whether it
+        was kept and the estimated benefit."""
+        out = [f"zero-skip pass, target {self.target}, config {self.config}: "
+               f"{sum(r.accepted for r in self.regions)} of {len(self.regions)} "
+               "candidate loads kept"]
+        nodes = self.flow.nodes
+        for r in self.regions:
+            ins = nodes[r.load].ins
+            head = f"{ins.loc[0]}:{ins.loc[1]}: `{ins.text()}`"
+            if r.start < 0:
+                out.append(f"- {head}: no region: {r.reason}")
+                continue
+            lines = f"lines {nodes[r.start].ins.loc[1]}-{nodes[r.end - 1].ins.loc[1]}"
+            verdict = "kept" if r.accepted else "not kept"
+            out.append(
+                f"- {head}: {verdict}, {r.how} over {lines} ({r.end - r.start} "
+                f"instructions{', ' + str(r.loops) + ' loop(s)' if r.loops else ''}); "
+                f"null when {reg_name(r.reg)} == 0: {r.reason}. Estimate: "
+                f"{r.cycles:.1f} cycles per pass, p(zero) {r.p_zero:.2f}, "
+                f"{r.gap} instructions before the decision"
+                f"{f' (load moved up {r.hoist})' if r.hoist else ''}, "
+                f"benefit {r.benefit:+.2f} cycles per execution")
+        if not self.changed:
+            out.append("no region is both safe and profitable: the program is unchanged")
+        return "\n".join(out)
+
+
+def zero_skip(source: str | Module, target: str = "xzs", config: CoreConfig | None = None,
+              *, filename: str = "<input>", zero_rates: Mapping[Site, float] | None = None,
+              default_zero_rate: float = 0.5) -> SkipResult:
+    """Find the regions that are null when a loaded value is zero and add skips over
+    the profitable ones. `zero_rates` (site (file, line) of a load -> fraction of zero
+    values, e.g. from profile_zero_rates) refines `default_zero_rate`."""
+    if target not in TARGETS:
+        raise ValueError(f"target {target!r} is not one of {', '.join(TARGETS)}")
+    config = config or load_config("embedded")
+    module = parse(source, filename) if isinstance(source, str) else source
+    original = print_module(module)
+    assemble(module)                      # every field gets its value
+    flow = Flow(module)
+    found = _regions.candidates(flow, config, TARGETS[target], zero_rates or {},
+                                default_zero_rate, site_of)
+    _regions.choose(flow, config, found)
+    kept = [r for r in found if r.accepted]
+    text = apply(flow, kept) if kept else original
+    return SkipResult(text, found, target, config.name, flow)

@@ -1,0 +1,244 @@
+"""Candidate regions: for each load, the longest null region after it, its timing and
+its estimated benefit; then the choice of the regions that are kept.
+
+A candidate is a load of register r (record k) and a region [s, e) of records with
+- a straight-line prefix (k, s) that does not write r (a write would clear SpRF[r]) and
+  holds no label or branch: it stays, and its records space the load from the test;
+- r live at s (the region reads the loaded value: Z makes the difference);
+- [s, e) null under Z = {r == 0} (symbolic.run) and closed: nothing enters (s, e) from
+  outside, every way out goes to e.
+When the prefix is too short for the decision stage, the load may move up its basic
+block (`hoist_room`) past records it does not depend on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zskip.core_model.config import CoreConfig
+
+from . import cost, symbolic
+from .flow import Flow
+
+MAX_PREFIX = 16        # records between a load and its region
+MAX_REGION = 400       # records in a region (SASA: 63)
+SASA_MAX = 63
+
+
+@dataclass
+class Region:
+    """One candidate: a load and the region it could skip, accepted or not."""
+    load: int                 # record index of the load
+    reg: int                  # the loaded register
+    start: int = -1           # region [start, end) of record indices (-1: none found)
+    end: int = -1
+    how: str = ""             # "skz", "sasa" or "beqz"
+    loops: int = 0            # back edges inside the region
+    cycles: float = 0.0       # estimated cycles of one pass through the region
+    p_zero: float = 0.0
+    gap: int = 0              # instructions between the load and the decision
+    hoist: int = 0            # records the load moves up to make that gap
+    benefit: float = 0.0      # estimated cycles saved per execution of the load
+    accepted: bool = False
+    reason: str = ""          # why null / why not, for explain()
+    written_live: int = 0     # live registers the region writes with their own value
+
+    @property
+    def trigger(self) -> int:
+        """SASA: the record just before the region once the load has moved."""
+        return self.start - 1 if self.start - 1 > self.load else self.load - 1
+
+
+def hoist_room(flow: Flow, k: int) -> int:
+    """How many records load k can move up: within its basic block, past records that
+    neither write its base register nor read or write its destination, and past stores
+    only to provably other bytes (same base register, disjoint offsets)."""
+    nodes = flow.nodes
+    ins = nodes[k].ins
+    if ins.labels:
+        return 0
+    base, rd = ins.values["rs1"], ins.values["rd"]
+    width, _ = symbolic.mem_shape(ins.row.name)
+    lo = ins.values["imm12"]
+    room, j = 0, k - 1
+    while j >= 0 and flow.next_of(j) == j + 1:
+        other = nodes[j].ins
+        cls = other.row.cls
+        if cls.flow or cls.ends_block or cls.name in symbolic.FORBIDDEN:
+            break
+        if nodes[j].defs & (1 << base) or (nodes[j].defs | nodes[j].use) & (1 << rd):
+            break
+        if cls.memory == "store":
+            owidth, _ = symbolic.mem_shape(other.row.name)
+            olo = other.values["simm12"]
+            if other.values["rs1"] != base or not (olo + owidth <= lo or lo + width <= olo):
+                break
+        room += 1
+        if other.labels:
+            break
+        j -= 1
+    return room
+
+
+def candidates(flow: Flow, config: CoreConfig, how: str, rates, default_rate: float,
+               site) -> list[Region]:
+    """The best region of every load that feeds something (one Region per load)."""
+    out = []
+    for k, node in enumerate(flow.nodes):
+        ins = node.ins
+        if ins.row.cls.name != "load" or not ins.x_defs:
+            continue
+        r = ins.x_defs[0]
+        if not node.live_out >> r & 1:
+            continue
+        region = Region(k, r, p_zero=rates.get(site(ins), default_rate))
+        _best_region(flow, config, how, region)
+        out.append(region)
+    return out
+
+
+def _best_region(flow: Flow, config: CoreConfig, how: str, region: Region) -> None:
+    k, r = region.load, region.reg
+    room = hoist_room(flow, k)
+    reasons = []
+    best = None
+    s = k + 1
+    while s < len(flow.nodes) and s - k - 1 <= MAX_PREFIX:
+        if flow.next_of(s - 1) != s:
+            break
+        if flow.live_before(s) >> r & 1:
+            found = _region_from(flow, config, how, region, s, room)
+            if isinstance(found, str):
+                reasons.append(found)
+            elif best is None or found[0] > best[0]:
+                best = found
+        if (any(p != s - 1 for p in flow.preds[s]) or flow.nodes[s].ins.row.cls.flow
+                or flow.nodes[s].defs >> r & 1):
+            break                          # the prefix stays straight-line, r unchanged
+        s += 1
+    if best is None:
+        region.reason = reasons[-1] if reasons else \
+            f"{symbolic.reg_name(r)} is not read before it is overwritten or control leaves"
+        return
+    _, region.start, region.end, region.cycles, region.gap, region.hoist, \
+        region.written_live, region.loops, region.how = best
+    region.benefit = best[0]
+    region.reason = _why_null(flow, region)
+
+
+def _region_from(flow: Flow, config: CoreConfig, how: str, region: Region, s: int,
+                 room: int):
+    """The most beneficial region [s, e), or a sentence saying why there is none."""
+    k, r = region.load, region.reg
+    verdict = symbolic.run(flow, s, (r,), SASA_MAX if how == "sasa" else MAX_REGION)
+    line = flow.nodes[s].ins.loc[1]
+    best, last_problem = None, None
+    for e in verdict.valid_ends:
+        bad, written = symbolic.exit_problems(flow, verdict, e)
+        if bad:
+            last_problem = (e, bad)
+            continue
+        cycles = cost.region_cycles(config, flow, s, e)
+        prefix = s - k - 1
+        need = cost.gap_needed(config, how)
+        extra = 0 if how == "beqz" else max(0, min(room, need - prefix + (how == "sasa")))
+        gap = prefix + extra - (how == "sasa")
+        if how == "sasa" and prefix + extra == 0:
+            continue                       # no instruction to trigger on
+        gain = cost.benefit(config, how, region.p_zero, cycles, gap)
+        loops = sum(1 for q in range(s, e) for h in flow.nodes[q].succs if s <= h <= q)
+        if best is None or gain > best[0]:
+            best = (gain, s, e, cycles, gap, extra, written, loops, how)
+    if best is not None:
+        return best
+    if verdict.bad_store is not None and verdict.bad_store[0] - s < 3:
+        return f"from line {line}: {verdict.bad_store[1]}"
+    if last_problem is not None:
+        e, bad = last_problem
+        names = ", ".join(symbolic.reg_name(b) for b in bad)
+        return (f"from line {line}: {names} would change and is read after line "
+                f"{flow.nodes[e - 1].ins.loc[1]}")
+    return f"from line {line}: no closed region ({verdict.stop})"
+
+
+def _why_null(flow: Flow, region: Region) -> str:
+    """A sentence on why the region changes nothing when the loaded value is 0."""
+    names = {flow.nodes[q].ins.row.name for q in range(region.start, region.end)}
+    parts = []
+    if names & {"mul", "mulh", "mulhu", "mulhsu"}:
+        parts.append("its products are 0")
+    if names & {"add", "sub", "or", "xor"}:
+        parts.append("adding 0 leaves the accumulators unchanged")
+    if any(flow.nodes[q].ins.row.cls.memory == "store" for q in range(region.start, region.end)):
+        parts.append("its stores write back the loaded values")
+    if region.loops:
+        parts.append(f"every iteration of its loop{'s' if region.loops > 1 else ''} "
+                     "is such (the loop is assumed to end)")
+    parts.append("what it leaves in other registers is dead after it")
+    return "; ".join(parts)
+
+
+def choose(flow: Flow, config: CoreConfig, regions: list[Region]) -> None:
+    """Accept regions best first: no partial overlap (nesting is fine for skip-branches),
+    a SASA trigger outside every other accepted region, positive benefit with the gap
+    that remains when regions inside a prefix are skipped."""
+    accepted: list[Region] = []
+    for region in sorted((r for r in regions if r.start >= 0), key=lambda r: -r.benefit):
+        clash = _clash(flow, region, accepted)
+        if clash and region.how == "sasa":
+            _as_skz(flow, config, region)            # SASA cannot nest; skz can
+            clash = _clash(flow, region, accepted)
+        if clash:
+            region.reason += f"; rejected: {clash}"
+            continue
+        region.benefit = _benefit(config, region, accepted)
+        if region.how == "sasa" and region.benefit <= 0:
+            _as_skz(flow, config, region)
+            region.benefit = _benefit(config, region, accepted)
+        if region.benefit <= 0:
+            region.reason += (f"; rejected: the skip does not pay ({region.benefit:+.1f} "
+                              "cycles per execution)")
+            continue
+        region.accepted = True
+        accepted.append(region)
+
+
+def _benefit(config: CoreConfig, region: Region, accepted: list[Region]) -> float:
+    """The estimate with the gap left when the accepted regions between the load and
+    the decision are skipped (their records do not run)."""
+    skipped = sum(o.end - o.start - 1 for o in accepted
+                  if region.load < o.start and o.end <= region.start)
+    return cost.benefit(config, region.how, region.p_zero, region.cycles,
+                        region.gap - skipped)
+
+
+def _as_skz(flow: Flow, config: CoreConfig, region: Region) -> None:
+    """Fall back from a SASA entry to a skip-branch (the core has both)."""
+    region.how = "skz"
+    prefix = region.start - region.load - 1
+    region.hoist = max(0, min(hoist_room(flow, region.load),
+                              cost.gap_needed(config, "skz") - prefix))
+    region.gap = prefix + region.hoist
+    region.reason += ("; a skz instead of a SASA entry (its trigger would lie in another "
+                      "region, or decide too late)")
+
+
+def _clash(flow: Flow, region: Region, accepted: list[Region]) -> str:
+    s, e = region.start, region.end
+    zone = (region.load - region.hoist, region.load)
+    for o in accepted:
+        line = flow.nodes[o.load].ins.loc[1]
+        inside = o.start <= s and e <= o.end
+        around = s <= o.start and o.end <= e
+        if (inside or around) and "sasa" in (region.how, o.how):
+            return f"nests with the region of the load at line {line} (SASA entries cannot)"
+        if not (e <= o.start or o.end <= s or inside or around):
+            return f"overlaps the region of the load at line {line}"
+        for a, b in ((region, o), (o, region)):
+            if a.how == "sasa" and b.start <= a.trigger < b.end:
+                return f"a SASA trigger would lie inside the region of line {line}"
+        ozone = (o.load - o.hoist, o.load)
+        if (region.hoist or o.hoist) and zone[0] <= ozone[1] and ozone[0] <= zone[1]:
+            return f"its load would move across the load at line {line}"
+        if region.written_live >> o.reg & 1 or o.written_live >> region.reg & 1:
+            return f"it rewrites the zero-detect register of line {line} (or the reverse)"
+    return ""

@@ -1,0 +1,109 @@
+"""The accepted regions written into the module's text (ir.print_module with
+replacements): per region the load becomes a zero-detect load (xzs, sasa) and moves up
+if it must; a `skz r, end` (xzs), `beqz r, end` (branch) or a SASA entry (trigger label
+on the record before the region, `la`/`sasa.or` at the program's or function's entry)
+and the end label are added. Lines before a record keep this order: its own labels,
+region ends, moved loads, skips (outermost first), trigger labels.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from zskip.isa.assembler.ir import Label, Module, print_module, printable_name
+from zskip.isa.table import ABI_NAMES
+
+from .flow import ARGS, Flow
+from .regions import Region
+
+SCRATCH = (31, 30, 29, 28, 7, 6, 5)       # t6..t3, t2..t0: a register for `la` at entry
+
+
+class Names:
+    """Fresh local labels that clash with nothing in the module."""
+
+    def __init__(self, module: Module, stem: str):
+        self.taken = {name for ins in module.instructions() for name in ins.labels}
+        self.taken |= set(getattr(module.state, "symbols", {}) or {})
+        self.stem, self.n = stem, 0
+
+    def __call__(self) -> str:
+        while True:
+            self.n += 1
+            name = f".L{self.stem}{self.n}"
+            if name not in self.taken:
+                self.taken.add(name)
+                return name
+
+
+def zd(ins) -> str:
+    """The record as its zero-detect load (lb -> lb.zd)."""
+    name = ins.row.name
+    return f"{name}.zd{ins.text()[len(name):]}"
+
+
+def entry_point(flow: Flow, region: Region) -> int:
+    """Where SASA entries are written: `_start` if the module has it, else the start
+    of the function holding the region (its nearest preceding global label)."""
+    if "_start" in flow.label_at:
+        return flow.label_at["_start"]
+    globl = {name.strip() for item in flow.module.items
+             if getattr(item, "name", None) in (".globl", ".global")
+             for name in item.text.split(",")}
+    starts = [k for name, k in flow.label_at.items() if name in globl and k <= region.load]
+    return max(starts) if starts else 0
+
+
+def apply(flow: Flow, regions: list[Region]) -> str:
+    """The module's text with `regions` (accepted, compatible) written in."""
+    names = Names(flow.module, "zs")
+    nodes = flow.nodes
+    before: dict[int, list[list[str]]] = defaultdict(lambda: [[], [], [], [], []])
+    replace: dict = {}
+    setups: dict[int, list[str]] = defaultdict(list)
+    for region in sorted(regions, key=lambda r: (r.start, -r.end)):
+        load = nodes[region.load].ins
+        reg = ABI_NAMES[region.reg]
+        end = names()
+        before[region.end][0].append(f"{end}:")
+        load_line = f"\t{load.text() if region.how == 'beqz' else zd(load)}"
+        if region.hoist:
+            replace[load] = []
+            before[region.load - region.hoist][1].append(load_line)
+        elif region.how != "beqz":
+            replace[load] = [load_line]
+        if region.how == "sasa":
+            trigger = names()
+            before[region.trigger][3].append(f"{trigger}:")
+            entry = entry_point(flow, region)
+            scratch = _scratch(flow, entry)
+            setups[entry] += [f"\tla {scratch}, {trigger}",
+                              f"\tsasa.or {scratch}, {reg}, {reg}, "
+                              f"{region.end - region.start}"]
+        else:
+            test = "skz" if region.how == "skz" else "beqz"
+            before[region.start][2].append(f"\t{test} {reg}, {end}")
+    for k, lines in setups.items():
+        before[k][1][:0] = lines
+    anchors = {item.name: item for item in flow.module.items
+               if type(item) is Label and item.name in flow.anchors}
+    for k, groups in before.items():
+        ins = nodes[k].ins
+        own = replace.get(ins, [f"\t{ins.text()}"])
+        # an auipc's %pcrel_lo anchor stays on the auipc, after what goes before it
+        moved = [f"{printable_name(n)}:" for n in ins.labels if n in anchors]
+        for name in ins.labels:
+            if name in anchors:
+                replace[anchors[name]] = []
+        replace[ins] = [line for group in groups for line in group] + moved + own
+    return print_module(flow.module, replace)
+
+
+def _scratch(flow: Flow, entry: int) -> str:
+    live = flow.live_before(entry)
+    for r in SCRATCH:
+        if not live >> r & 1:
+            return ABI_NAMES[r]
+    for r in range(10, 18):                       # an argument register nobody reads
+        if not live >> r & 1 and ARGS >> r & 1:
+            return ABI_NAMES[r]
+    raise ValueError("no free register at the entry for the SASA table writes")
