@@ -50,30 +50,28 @@ def _add_const(e: Emitter, rd: str, rs: str, value: int, scratch: str) -> None:
 
 def _row_loop(e: Emitter) -> None:
     """acc[0..4H) += t2 * w[0..4H) with t5 = the row of int8 weights, t1 = acc, t6 = the
-    end of acc. Writes acc, t0, t1, t3, t4, t5, a6, a7."""
+    end of acc. Writes acc, t0, t1, t5 and the weight temporaries t3, t4, a5, a6 (what
+    follows the products writes a5 and a6 before reading them, so a row is a region
+    whose registers are dead after it, also before the program's exit ecall)."""
     inner = e.label("lstm_mac")
+    w = ("t3", "t4", "a5", "a6")
     e.mark(inner)
-    temps = ("t3", "t4", "a6", "a7")
-    for j, reg in enumerate(temps):
-        e.ins(f"lb    {reg}, {j}({'t5'})", "w" if j == 0 else "")
+    for j, reg in enumerate(w):
+        e.ins(f"lb    {reg}, {j}(t5)", "w" if j == 0 else "")
     # the hand kernel's schedule: each product two instructions before its add
     e.ins("lw    t0, 0(t1)", "acc[j]")
-    e.ins("mul   t3, t3, t2")
-    e.ins("mul   t4, t4, t2")
-    e.ins("add   t0, t0, t3")
+    e.ins(f"mul   {w[0]}, {w[0]}, t2")
+    e.ins(f"mul   {w[1]}, {w[1]}, t2")
+    e.ins(f"add   t0, t0, {w[0]}")
     e.ins("sw    t0, 0(t1)")
-    e.ins("lw    t0, 4(t1)")
-    e.ins("mul   a6, a6, t2")
-    e.ins("add   t0, t0, t4")
-    e.ins("sw    t0, 4(t1)")
-    e.ins("lw    t0, 8(t1)")
-    e.ins("mul   a7, a7, t2")
-    e.ins("add   t0, t0, a6")
-    e.ins("sw    t0, 8(t1)")
-    e.ins("lw    t0, 12(t1)")
-    e.ins(f"addi  t5, t5, {UNROLL}")
-    e.ins("add   t0, t0, a7")
-    e.ins("sw    t0, 12(t1)")
+    for j in (1, 2, 3):
+        e.ins(f"lw    t0, {4 * j}(t1)")
+        if j < 3:
+            e.ins(f"mul   {w[j + 1]}, {w[j + 1]}, t2")
+        else:
+            e.ins(f"addi  t5, t5, {UNROLL}")
+        e.ins(f"add   t0, t0, {w[j]}")
+        e.ins(f"sw    t0, {4 * j}(t1)")
     e.ins(f"addi  t1, t1, {4 * UNROLL}")
     e.ins(f"bne   t1, t6, {inner}")
 
@@ -94,21 +92,22 @@ def _sequential_product(e: Emitter, load: str, stride: int, weights: str) -> Non
 
 
 def _active_product(e: Emitter, h: str, active: str, weights: str, hidden: int) -> None:
-    """acc += h . wh over the cells in the active list (h byte offsets 4k) up to s6.
-    a0 = acc."""
+    """acc += h . wh over the cells in the active list (the addresses of their h) up to
+    s6. a0 = acc."""
     row, done = e.label("lstm_hrow"), e.label("lstm_hdone")
     e.ins(f"la    a2, {active}")
     e.ins(f"beq   a2, s6, {done}", "every cell dropped")
-    e.ins(f"la    a3, {weights}")
-    e.ins(f"la    a5, {h}")
     e.ins(f"li    a1, {hidden}")
+    e.ins(f"la    t0, {h}")
+    e.ins("mul   t0, t0, a1")
+    e.ins(f"la    a3, {weights}")
+    e.ins("sub   a3, a3, t0", "a3: wh - 4H * (h / 4), so row k is at a3 + H * &h[k]")
     e.mark(row)
-    e.ins("lw    t0, 0(a2)", "4k")
+    e.ins("lw    t0, 0(a2)", "&h[k]")
     e.ins("addi  a2, a2, 4")
-    e.ins("add   t1, a5, t0")
-    e.ins("lw    t2, 0(t1)", "a = h[k] (a zero operand: the row below is null)")
-    e.ins("mul   t5, t0, a1", "row k of wh: 4k * H = k * 4H bytes")
-    e.ins("add   t5, a3, t5")
+    e.ins("lw    t2, 0(t0)", "a = h[k] (a zero operand: the row below is null)")
+    e.ins("mul   t5, t0, a1")
+    e.ins("add   t5, a3, t5", "row k of wh")
     e.ins("mv    t1, a0")
     _row_loop(e)
     e.ins(f"bne   a2, s6, {row}")
@@ -143,9 +142,9 @@ def _gates(e: Emitter, shift: int, c: str, h: str, hidden: int) -> None:
     e.ins(f"srai  a2, a2, {shift}", "g = clip(z, -256, 256)")
     _clip(e, "a2", "s9", "s8")
     e.ins("lw    a4, 0(t1)")
-    e.ins("mul   a4, a1, a4", "c = (f*c + i*g) >> 8")
-    e.ins("mul   a5, a0, a2")
-    e.ins("add   a4, a4, a5")
+    e.ins("mul   a5, a1, a4", "c = (f*c + i*g) >> 8")
+    e.ins("mul   a6, a0, a2")
+    e.ins("add   a4, a5, a6")
     e.ins("srai  a4, a4, 8")
     e.ins("sw    a4, 0(t1)")
     _clip(e, "a4", "s9", "s8")
@@ -158,18 +157,16 @@ def _gates(e: Emitter, shift: int, c: str, h: str, hidden: int) -> None:
     e.ins(f"bne   t0, t6, {cell}")
 
 
-def _reduce_state(e: Emitter, h: str, active: str) -> None:
+def _reduce_state(e: Emitter, active: str) -> None:
     """Drop from the active list (up to s6) the cells with |h| < s11; s6 = its new end."""
     loop, positive, dropped, done = (e.label(n) for n in
                                      ("lstm_keep", "lstm_abs", "lstm_drop", "lstm_kept"))
     e.ins(f"la    t0, {active}")
     e.ins(f"beq   t0, s6, {done}")
     e.ins("mv    t1, t0", "where the next kept cell goes")
-    e.ins(f"la    t3, {h}")
     e.mark(loop)
-    e.ins("lw    t4, 0(t0)", "4k")
-    e.ins("add   t5, t3, t4")
-    e.ins("lw    t5, 0(t5)", "h[k]")
+    e.ins("lw    t4, 0(t0)", "&h[k]")
+    e.ins("lw    t5, 0(t4)", "h[k]")
     e.ins(f"bgez  t5, {positive}")
     e.ins("neg   t5, t5")
     e.mark(positive)
@@ -232,7 +229,7 @@ def generate(layer: LSTM, ctx: LayerContext) -> None:
     h = e.space("lstm_h", 4 * hidden, f"{name}: hidden state, int32")
     c = e.space("lstm_c", 4 * hidden, f"{name}: cell state, int32")
     active = e.space("lstm_active", 4 * hidden,
-                     f"{name}: 4k of the cells in the recurrent product") if reduce_state else ""
+                     f"{name}: &h[k] of the cells in the recurrent product") if reduce_state else ""
     step, evaluate, next_step, out = (e.label(n) for n in
                                       ("lstm_step", "lstm_eval", "lstm_next", "lstm_out"))
 
@@ -248,6 +245,7 @@ def generate(layer: LSTM, ctx: LayerContext) -> None:
     _fill(e, c, hidden, "t2")
     if reduce_state:
         e.ins(f"li    s11, {layer.state_threshold}")
+        e.ins(f"la    t2, {h}")
         _fill(e, active, hidden, "t2", 4)
         e.ins("mv    s6, t0", "s6: the end of the active list")
     if skip_time:
@@ -284,7 +282,7 @@ def generate(layer: LSTM, ctx: LayerContext) -> None:
         _sequential_product(e, "lw", 4, wh)
     _gates(e, layer.shift, c, h, hidden)
     if reduce_state:
-        _reduce_state(e, h, active)
+        _reduce_state(e, active)
     e.mark(next_step)
     _add_const(e, "s3", "s3", 2 * n_in, "t0")
     e.ins("addi  s5, s5, -1")
