@@ -9,11 +9,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from zskip.isa.errors import ZskipError
+
 from ..network import TensorType
 
 # element type -> assembler data directive
 _DIRECTIVES = {1: ".byte", 2: ".half", 4: ".word"}
 _PER_LINE = 16
+# activation type -> load and store mnemonics, and the little-endian numpy type
+LOADS = {"int8": "lb", "uint8": "lbu", "int16": "lh", "int32": "lw"}
+STORES = {"int8": "sb", "uint8": "sb", "int16": "sh", "int32": "sw"}
+NUMPY = {"int8": "<i1", "uint8": "<u1", "int16": "<i2", "int32": "<i4"}
+
+
+class CodegenError(ZskipError):
+    """Options or a layer the code generator cannot produce code for."""
 
 
 @dataclass(frozen=True)
@@ -35,9 +45,14 @@ class Emitter:
     """Assembly text and data of one program, built line by line."""
 
     def __init__(self) -> None:
+        self._equ: list[str] = []
         self._text: list[str] = []
         self._data: list[str] = []
         self._ids = itertools.count()
+
+    def equ(self, name: str, value: int) -> None:
+        """`.equ name, value` at the top of the program."""
+        self._equ.append(f"    .equ {name}, {value}")
 
     def label(self, hint: str) -> str:
         """A fresh label name starting with `hint`."""
@@ -48,6 +63,19 @@ class Emitter:
         line = f"    {text}"
         self._text.append(f"{line:<34}# {comment}" if comment else line)
 
+    def op(self, mnemonic: str, *operands: object, comment: str = "") -> None:
+        """One instruction, laid out as the hand-written kernels lay theirs out."""
+        self.ins(f"{mnemonic:<5} {', '.join(str(o) for o in operands)}", comment)
+
+    def add_imm(self, rd: str, rs: str, imm: int, scratch: str, comment: str = "") -> None:
+        """rd = rs + imm for any 32-bit imm (through `scratch` beyond 12 bits)."""
+        if -2048 <= imm < 2048:
+            if imm or rd != rs:
+                self.op("addi", rd, rs, imm, comment=comment)
+            return
+        self.op("li", scratch, imm, comment=comment)
+        self.op("add", rd, rs, scratch)
+
     def mark(self, label: str) -> None:
         """Define `label` at the current point of the text."""
         self._text.append(f"{label}:")
@@ -55,14 +83,16 @@ class Emitter:
     def comment(self, text: str) -> None:
         self._text.append(f"# {text}")
 
-    def data(self, hint: str, array: np.ndarray, dtype: str, comment: str = "") -> str:
+    def data(self, hint: str, array: np.ndarray, dtype: str, comment: str = "", *,
+             name: str | None = None) -> str:
         """`array`, flattened, as little-endian `dtype` ("<i1", "<i2", "<i4", ...) in the
-        data section under a fresh label (aligned to 4 bytes); returns the label."""
+        data section under a fresh label (aligned to 4 bytes), or under `name` (a
+        program's fixed symbols); returns the label."""
         values = np.asarray(array).ravel()
         converted = values.astype(dtype)
         if not np.array_equal(converted, values):
             raise ValueError(f"{hint}: values do not fit {np.dtype(dtype)}")
-        label = self.label(hint)
+        label = name or self.label(hint)
         directive = _DIRECTIVES[np.dtype(dtype).itemsize]
         self._data += ["    .balign 4"] + ([f"# {comment}"] if comment else []) + [f"{label}:"]
         for start in range(0, len(converted), _PER_LINE):
@@ -72,9 +102,11 @@ class Emitter:
             self._data.append("    .zero 0")
         return label
 
-    def space(self, hint: str, nbytes: int, comment: str = "") -> str:
-        """`nbytes` zero bytes in the data section under a fresh label (4-aligned)."""
-        label = self.label(hint)
+    def space(self, hint: str, nbytes: int, comment: str = "", *,
+              name: str | None = None) -> str:
+        """`nbytes` zero bytes in the data section under a fresh label (4-aligned), or
+        under `name`."""
+        label = name or self.label(hint)
         self._data += ["    .balign 4"] + ([f"# {comment}"] if comment else []) + \
             [f"{label}:", f"    .zero {nbytes}"]
         return label
@@ -82,7 +114,7 @@ class Emitter:
     def source(self, header: str = "") -> str:
         """The whole program: `header` (comment lines), text, then data."""
         lines = [f"# {line}" if line else "#" for line in header.splitlines()]
-        lines += ["    .text"] + self._text + ["", "    .data"] + self._data
+        lines += self._equ + ["    .text"] + self._text + ["", "    .data"] + self._data
         return "\n".join(lines) + "\n"
 
 

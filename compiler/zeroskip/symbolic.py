@@ -121,7 +121,7 @@ def transfer(ins, k: int, state: list) -> tuple[list, str | None]:
         base, off = address(a, v["imm12"])
         val = ("ld", base, off, width, signed)
     elif name in _IMM:
-        val = _binary(_IMM[name], a, ("c", v["imm12"] & M32))
+        val = _binary(_IMM[name], a, ("c", v.get("imm12", v.get("shamt")) & M32))
     elif name == "auipc":
         val = ("auipc", k)
     elif name == "lui":

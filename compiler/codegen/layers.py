@@ -1,0 +1,23 @@
+"""The layer generators, one module per layer type, dispatched through one table. Each
+is `generate(layer, ctx: LayerContext)` and keeps the contract of emit.LayerContext."""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..network import Conv2D, Dense, Layer, MaxPool2D, ReLU, layer_label
+from . import conv, dense, pool, relu
+from .emit import CodegenError, LayerContext
+
+GENERATORS: dict[type, Callable[..., None]] = {
+    Dense: dense.generate,
+    Conv2D: conv.generate,
+    MaxPool2D: pool.generate,
+    ReLU: relu.generate,
+}
+
+
+def generate_layer(layer: Layer, ctx: LayerContext) -> None:
+    generator = GENERATORS.get(type(layer))
+    if generator is None:
+        raise CodegenError(f"layer {ctx.index} ({layer_label(layer)}): no code generator")
+    generator(layer, ctx)
