@@ -39,15 +39,6 @@ def _interleave(columns: np.ndarray, hidden: int) -> np.ndarray:
     return columns.reshape(*shape, GATES, hidden).swapaxes(-1, -2).reshape(*shape, GATES * hidden)
 
 
-def _add_const(e: Emitter, rd: str, rs: str, value: int, scratch: str) -> None:
-    """rd = rs + value, through `scratch` when value does not fit an immediate."""
-    if -2048 <= value < 2048:
-        e.ins(f"addi  {rd}, {rs}, {value}")
-    else:
-        e.ins(f"li    {scratch}, {value}")
-        e.ins(f"add   {rd}, {rs}, {scratch}")
-
-
 def _row_loop(e: Emitter) -> None:
     """acc[0..4H) += t2 * w[0..4H) with t5 = the row of int8 weights, t1 = acc, t6 = the
     end of acc. Writes acc, t0, t1, t5 and the weight temporaries t3, t4, a5, a6 (what
@@ -131,7 +122,7 @@ def _gates(e: Emitter, shift: int, c: str, h: str, hidden: int) -> None:
     e.ins("mv    t0, a0")
     e.ins(f"la    t1, {c}")
     e.ins(f"la    t2, {h}")
-    _add_const(e, "t6", "t0", GATES * 4 * hidden, "t6")
+    e.add_imm("t6", "t0", GATES * 4 * hidden, "t6")
     e.mark(cell)
     for k, reg in enumerate(("a0", "a1", "a2", "a3")):
         e.ins(f"lw    {reg}, {4 * k}({'t0'})", "i, f, g, o pre-activations" if k == 0 else "")
@@ -185,7 +176,7 @@ def _symbol_distance(e: Emitter, n_in: int) -> None:
     loop, positive = e.label("lstm_sad"), e.label("lstm_sad_abs")
     e.ins("mv    t0, s3")
     e.ins("mv    t1, s4")
-    _add_const(e, "t6", "s3", 2 * n_in, "t6")
+    e.add_imm("t6", "s3", 2 * n_in, "t6")
     e.ins("li    t3, 0")
     e.mark(loop)
     e.ins("lh    t4, 0(t0)")
@@ -204,7 +195,7 @@ def _fill(e: Emitter, target: str, words: int, value: str, step: int = 0) -> Non
     """`words` words at `target` = value, value + step, ... (value: a register, clobbered)."""
     loop = e.label("lstm_init")
     e.ins(f"la    t0, {target}")
-    _add_const(e, "t1", "t0", 4 * words, "t1")
+    e.add_imm("t1", "t0", 4 * words, "t1")
     e.mark(loop)
     e.ins(f"sw    {value}, 0(t0)")
     e.ins("addi  t0, t0, 4")
@@ -263,7 +254,7 @@ def generate(layer: LSTM, ctx: LayerContext) -> None:
     e.ins(f"la    a0, {acc}", "acc = bias")
     e.ins(f"la    t0, {bias}")
     e.ins("mv    t1, a0")
-    _add_const(e, "t6", "a0", 4 * gates, "t6")
+    e.add_imm("t6", "a0", 4 * gates, "t6")
     e.mark(copy)
     e.ins("lw    t2, 0(t0)")
     e.ins("addi  t0, t0, 4")
@@ -272,24 +263,24 @@ def generate(layer: LSTM, ctx: LayerContext) -> None:
     e.ins(f"bne   t1, t6, {copy}")
     e.ins(f"li    a1, {gates}", "a1: bytes per weight row")
     e.ins("mv    a2, s3", "acc += x_t . wx")
-    _add_const(e, "a4", "s3", 2 * n_in, "a4")
+    e.add_imm("a4", "s3", 2 * n_in, "a4")
     _sequential_product(e, "lh", 2, wx)
     if reduce_state:
         _active_product(e, h, active, wh, hidden)
     else:
         e.ins(f"la    a2, {h}", "acc += h . wh")
-        _add_const(e, "a4", "a2", 4 * hidden, "a4")
+        e.add_imm("a4", "a2", 4 * hidden, "a4")
         _sequential_product(e, "lw", 4, wh)
     _gates(e, layer.shift, c, h, hidden)
     if reduce_state:
         _reduce_state(e, active)
     e.mark(next_step)
-    _add_const(e, "s3", "s3", 2 * n_in, "t0")
+    e.add_imm("s3", "s3", 2 * n_in, "t0")
     e.ins("addi  s5, s5, -1")
     e.ins(f"bnez  s5, {step}")
 
     e.ins(f"la    t0, {h}", "the output: h as int16")
-    _add_const(e, "t1", "t0", 4 * hidden, "t1")
+    e.add_imm("t1", "t0", 4 * hidden, "t1")
     e.mark(out)
     e.ins("lw    t2, 0(t0)")
     e.ins("addi  t0, t0, 4")

@@ -31,8 +31,8 @@ import numpy as np
 
 from zskip.kernels.snn_model import COUNTER_RECHARGE, COUNTER_START, INT32_MIN, prune
 
-from ..network import SNN, NetworkError
-from .emit import Emitter, LayerContext
+from ..network import SNN
+from .emit import CodegenError, Emitter, LayerContext
 
 
 def _even(n: int) -> int:
@@ -50,8 +50,7 @@ def _set_bytes(e: Emitter, target: str, count: int, value: str) -> None:
     """`count` bytes at `target` = the register `value`."""
     loop = e.label("snn_set")
     e.ins(f"la    t0, {target}")
-    e.ins(f"li    t1, {count}")
-    e.ins("add   t1, t0, t1")
+    e.add_imm("t1", "t0", count, "t1")
     e.mark(loop)
     e.ins(f"sb    {value}, 0(t0)")
     e.ins("addi  t0, t0, 1")
@@ -61,8 +60,7 @@ def _set_bytes(e: Emitter, target: str, count: int, value: str) -> None:
 def _clear_words(e: Emitter, target: str, count: int) -> None:
     loop = e.label("snn_clear")
     e.ins(f"la    t0, {target}")
-    e.ins(f"li    t1, {4 * count}")
-    e.ins("add   t1, t0, t1")
+    e.add_imm("t1", "t0", 4 * count, "t1")
     e.mark(loop)
     e.ins("sw    zero, 0(t0)")
     e.ins("addi  t0, t0, 4")
@@ -80,8 +78,7 @@ def _integrate(e: Emitter, spikes: str, rows: int, weights: str, width: int,
     e.ins(f"la    a4, {weights}")
     e.ins(f"li    a5, {width}", "bytes per weight row")
     e.ins(f"la    a6, {membranes}")
-    e.ins(f"li    a7, {4 * width}")
-    e.ins("add   a7, a6, a7", "the end of the membranes")
+    e.add_imm("a7", "a6", 4 * width, "a7", "the end of the membranes")
     e.mark(row)
     e.ins("lbu   t0, 0(a2)", "s = spike[i] (no spike: the row below is null)")
     e.ins("addi  a2, a2, 1")
@@ -145,7 +142,7 @@ def generate(layer: SNN, ctx: LayerContext) -> None:
     n_out = layer.w2.shape[1]
     width1, width2 = _even(hidden), _even(n_out)
     if max(n_in, width1, width2) > 2047:
-        raise NetworkError(f"SNN: layers of up to 2047 neurons, got {n_in}-{hidden}-{n_out}")
+        raise CodegenError(f"SNN: layers of up to 2047 neurons, got {n_in}-{hidden}-{n_out}")
     name = f"layer {ctx.index} SNN {layer.name}".rstrip()
     controller = layer.v_min > INT32_MIN and layer.refresh <= layer.timesteps
     w1_rows = _padded(layer.w1, layer.w_min, words=controller)
@@ -176,8 +173,7 @@ def generate(layer: SNN, ctx: LayerContext) -> None:
         copy = e.label("snn_copy")
         e.ins(f"la    t0, {w1}", "w1a = w1: every hidden neuron active")
         e.ins(f"la    t1, {hidden_weights}")
-        e.ins(f"li    t2, {len(w1_rows)}")
-        e.ins("add   t2, t1, t2")
+        e.add_imm("t2", "t1", len(w1_rows), "t2")
         e.mark(copy)
         e.ins("lw    t3, 0(t0)")
         e.ins("addi  t0, t0, 4")
@@ -253,8 +249,7 @@ def generate(layer: SNN, ctx: LayerContext) -> None:
     e.ins(f"bnez  s5, {step}")
 
     e.ins(f"la    t0, {v2}", "the output membranes")
-    e.ins(f"li    t1, {4 * n_out}")
-    e.ins("add   t1, t0, t1")
+    e.add_imm("t1", "t0", 4 * n_out, "t1")
     e.mark(out)
     e.ins("lw    t2, 0(t0)")
     e.ins("addi  t0, t0, 4")
