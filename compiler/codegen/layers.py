@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..network import Conv2D, Dense, Layer, MaxPool2D, ReLU, layer_label
-from . import conv, dense, pool, relu
+from ..network import LSTM, SNN, Conv2D, Dense, Layer, MaxPool2D, ReLU, layer_label
+from . import conv, dense, lstm, pool, relu, snn
 from .emit import CodegenError, LayerContext
 
 GENERATORS: dict[type, Callable[..., None]] = {
@@ -13,6 +13,8 @@ GENERATORS: dict[type, Callable[..., None]] = {
     Conv2D: conv.generate,
     MaxPool2D: pool.generate,
     ReLU: relu.generate,
+    LSTM: lstm.generate,
+    SNN: snn.generate,
 }
 
 
