@@ -83,10 +83,10 @@ def _load_families() -> None:
 
 
 def kernels() -> list[KernelInfo]:
-    """Every registered kernel, in registration order (every family imported, even when
-    one was imported directly first)."""
+    """Every registered kernel, by family in FAMILY_MODULES' order, then in registration
+    order (every family imported, whichever was imported first)."""
     _load_families()
-    return list(_KERNELS.values())
+    return sorted(_KERNELS.values(), key=lambda k: FAMILY_MODULES.index(k.family))
 
 
 def get(name: str) -> KernelInfo:
