@@ -2,8 +2,9 @@
 replacements): per region the load becomes a zero-detect load (xzs, sasa) and moves up
 if it must; a `skz r, end` (xzs), `beqz r, end` (branch) or a SASA entry (trigger label
 on the record before the region, `la`/`sasa.or` at the program's or function's entry)
-and the end label are added. Lines before a record keep this order: its own labels,
-region ends, moved loads, skips (outermost first), trigger labels.
+and the end label are added. Lines before a record keep this order: region ends and
+skips (outermost first) before the record's labels, then the labels,
+then moved loads, trigger labels and the record.
 """
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ def apply(flow: Flow, regions: list[Region]) -> str:
     """The module's text with `regions` (accepted, compatible) written in."""
     names = Names(flow.module, "zs")
     nodes = flow.nodes
-    before: dict[int, list[list[str]]] = defaultdict(lambda: [[], [], [], [], []])
+    # per record: region end labels, moved loads and SASA writes, skips, trigger labels
+    before: dict[int, list[list[str]]] = defaultdict(lambda: [[], [], [], []])
     replace: dict = {}
     setups: dict[int, list[str]] = defaultdict(list)
     for region in sorted(regions, key=lambda r: (r.start, -r.end)):
@@ -84,17 +86,24 @@ def apply(flow: Flow, regions: list[Region]) -> str:
             before[region.start][2].append(f"\t{test} {reg}, {end}")
     for k, lines in setups.items():
         before[k][1][:0] = lines
-    anchors = {item.name: item for item in flow.module.items
-               if type(item) is Label and item.name in flow.anchors}
-    for k, groups in before.items():
+    labels = {item.name: item for item in flow.module.items if type(item) is Label}
+    for k, (ends, moved, skips, triggers) in before.items():
         ins = nodes[k].ins
         own = replace.get(ins, [f"\t{ins.text()}"])
-        # an auipc's %pcrel_lo anchor stays on the auipc, after what goes before it
-        moved = [f"{printable_name(n)}:" for n in ins.labels if n in anchors]
+        # region ends and skips go before the record's labels (a loop back to the
+        # region's first record must not run the test again); moved loads, trigger
+        # labels and an auipc's %pcrel_lo anchor stay with the record
+        anchors = [f"{printable_name(n)}:" for n in ins.labels if n in flow.anchors]
         for name in ins.labels:
-            if name in anchors:
-                replace[anchors[name]] = []
-        replace[ins] = [line for group in groups for line in group] + moved + own
+            if name in flow.anchors:
+                replace[labels[name]] = []
+        own_labels = [n for n in ins.labels if n not in flow.anchors]
+        head = ends + skips
+        if own_labels and head:
+            first = labels[own_labels[0]]
+            replace[first] = head + [f"{printable_name(first.name)}:"]
+            head = []
+        replace[ins] = head + moved + triggers + anchors + own
     return print_module(flow.module, replace)
 
 
