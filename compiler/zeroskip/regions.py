@@ -203,6 +203,12 @@ def choose(flow: Flow, config: CoreConfig, regions: list[Region]) -> None:
     a SASA trigger outside every other accepted region, positive benefit with the gap
     that remains when regions inside a prefix are skipped."""
     accepted: list[Region] = []
+    found = [r for r in regions if r.start >= 0 and r.benefit > 0]
+    for region in found:     # a trigger inside another region fires only when it runs
+        if region.how == "sasa" and any(o is not region and o.start <= region.trigger < o.end
+                                        for o in found):
+            _as_skz(flow, config, region)
+            region.benefit = _benefit(config, region, [])
     for region in sorted((r for r in regions if r.start >= 0), key=lambda r: -r.benefit):
         clash = _clash(flow, region, accepted)
         if clash and region.how == "sasa":
@@ -221,6 +227,18 @@ def choose(flow: Flow, config: CoreConfig, regions: list[Region]) -> None:
             continue
         region.accepted = True
         accepted.append(region)
+
+
+def demote(flow: Flow, config: CoreConfig, region: Region, accepted: list[Region]) -> None:
+    """A SASA region whose table set is taken: a skz region if that pays, else none."""
+    _as_skz(flow, config, region)
+    region.reason = region.reason.replace("its trigger would lie in another region, or "
+                                          "decide too late", "its SASA set is taken")
+    others = [o for o in accepted if o is not region]
+    region.benefit = _benefit(config, region, others)
+    if region.benefit <= 0 or _clash(flow, region, others):
+        region.accepted = False
+        region.reason += "; rejected: no SASA set free and a skz does not pay or fit"
 
 
 def _benefit(config: CoreConfig, region: Region, accepted: list[Region]) -> float:

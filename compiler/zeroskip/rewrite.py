@@ -54,8 +54,10 @@ def entry_point(flow: Flow, region: Region) -> int:
     return max(starts) if starts else 0
 
 
-def apply(flow: Flow, regions: list[Region]) -> str:
-    """The module's text with `regions` (accepted, compatible) written in."""
+def apply(flow: Flow, regions: list[Region]) -> tuple[str, dict[int, str]]:
+    """The module's text with `regions` (accepted, compatible) written in, and the
+    trigger label of each SASA region (by id)."""
+    triggers_of: dict[int, str] = {}
     names = Names(flow.module, "zs")
     nodes = flow.nodes
     # per record: region end labels, moved loads and SASA writes, skips, trigger labels
@@ -75,6 +77,7 @@ def apply(flow: Flow, regions: list[Region]) -> str:
             replace[load] = [load_line]
         if region.how == "sasa":
             trigger = names()
+            triggers_of[id(region)] = trigger
             before[region.trigger][3].append(f"{trigger}:")
             entry = entry_point(flow, region)
             scratch = _scratch(flow, entry)
@@ -104,7 +107,7 @@ def apply(flow: Flow, regions: list[Region]) -> str:
             replace[first] = head + [f"{printable_name(first.name)}:"]
             head = []
         replace[ins] = head + moved + triggers + anchors + own
-    return print_module(flow.module, replace)
+    return print_module(flow.module, replace), triggers_of
 
 
 def _scratch(flow: Flow, entry: int) -> str:
