@@ -90,6 +90,28 @@ def zero_skip(source: str | Module, target: str = "xzs", config: CoreConfig | No
     found = _regions.candidates(flow, config, TARGETS[target], zero_rates or {},
                                 default_zero_rate, site_of)
     _regions.choose(flow, config, found)
-    kept = [r for r in found if r.accepted]
-    text = apply(flow, kept) if kept else original
+    text = _write(flow, config, found) if any(r.accepted for r in found) else original
     return SkipResult(text, found, target, config.name, flow)
+
+
+def _write(flow: Flow, config: CoreConfig, found: list[Region]) -> str:
+    """The text; SASA entries whose triggers share a set of the direct-mapped table
+    (pc >> 2 mod sasa_entries, known once laid out) would evict each other: all but the
+    most beneficial of a set become skz regions (or go), and the text is written again."""
+    while True:
+        kept = [r for r in found if r.accepted]
+        text, triggers = apply(flow, kept)
+        sasa = [r for r in kept if r.how == "sasa"]
+        if not sasa:
+            return text
+        symbols = assemble(text, flow.module.filename).symbols
+        by_set: dict[int, list[Region]] = {}
+        for r in sasa:
+            by_set.setdefault((symbols[triggers[id(r)]] >> 2) % config.sasa_entries,
+                              []).append(r)
+        clashes = [r for group in by_set.values()
+                   for r in sorted(group, key=lambda r: -r.benefit)[1:]]
+        if not clashes:
+            return text
+        for r in clashes:
+            _regions.demote(flow, config, r, kept)

@@ -17,8 +17,10 @@ unknown the pass assumes the worst or the ABI:
   fall-through into data: every register live;
 - `ret` (jr ra) in a module with no call through ra (a lone function): what the
   ABI promises the caller: ra, sp, gp, tp, s0-s11, a0, a1;
-- `ecall`: a0-a7 read, and everything live after it; an ecall with no record after
-  it is the program's exit.
+- `ecall`: a0-a2 and a7 read (write; exit reads a0, but verify-skips checks a0-a2 and
+  a7 at every ecall), and everything
+  live after it; an ecall whose a7 is set to exit just before it, or with no record
+  after it, is the program's exit.
 """
 from __future__ import annotations
 
@@ -26,11 +28,13 @@ import re
 from dataclasses import dataclass
 
 from zskip.isa.assembler.ir import Directive, Instr, Module
+from zskip.isa.table import SYSCALLS
 
 ALL = (1 << 32) - 2                  # every x register but x0
 RA, SP, GP, TP = 1, 2, 3, 4
 ARGS = sum(1 << r for r in range(10, 18))          # a0-a7
 SAVED = sum(1 << r for r in (8, 9, *range(18, 28)))  # s0-s11
+SYSCALL_READS = (1 << 10) | (1 << 11) | (1 << 12) | (1 << 17)
 ABI_RETURN = (1 << RA) | (1 << SP) | (1 << GP) | (1 << TP) | SAVED | (1 << 10) | (1 << 11)
 _NAME = re.compile(r"[A-Za-z_.$\x02][\w.$\x02]*")
 
@@ -117,6 +121,21 @@ class Flow:
                             refs.setdefault(name, []).append(k)
         return refs
 
+    def _is_exit(self, k: int) -> bool:
+        """Record k is an ecall whose a7, set just before it in its block, is exit."""
+        if self.insns[k].row.name != "ecall":
+            return False
+        j = k - 1
+        while j >= 0 and self.next_of(j) == j + 1 and not self.insns[j].row.cls.flow:
+            ins = self.insns[j]
+            if 17 in ins.x_defs:
+                return (ins.row.name == "addi" and ins.values["rs1"] == 0
+                        and ins.values["imm12"] == SYSCALLS["exit"])
+            if self.insns[j].labels:
+                break
+            j -= 1
+        return False
+
     def _return_sites(self) -> dict[int, list[int]]:
         sites: dict[int, list[int]] = {}
         for k, ins in enumerate(self.insns):
@@ -130,15 +149,15 @@ class Flow:
         ins = self.insns[k]
         node = Node(ins, [], use=mask(ins.x_uses), defs=mask(ins.x_defs))
         cls = ins.row.cls
-        if cls.name == "system":       # ecall reads a0-a7; ebreak stops
-            node.use |= ARGS
+        if ins.row.name == "ecall":    # write reads a0-a2, exit a0 (verify-skips: a0-a2)
+            node.use |= SYSCALL_READS
         if cls.name == "csr":          # the core's counters: never moved or skipped
             node.use |= ALL
         flow_kind = cls.flow
         if flow_kind == "cond" or not flow_kind:
             nxt = self.next_of(k)
-            if nxt is None and cls.name == "system":
-                pass                    # an ecall that ends the code: the exit
+            if cls.name == "system" and (nxt is None or self._is_exit(k)):
+                pass                    # the exit (or an ecall that ends the code)
             elif nxt is None:
                 node.unknown_exit, node.exit_live = True, ALL
             else:

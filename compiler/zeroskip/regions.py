@@ -157,16 +157,18 @@ def _region_from(flow: Flow, config: CoreConfig, how: str, region: Region, s: in
             last_problem = (e, bad)
             continue
         cycles = cost.region_cycles(config, flow, s, e)
-        prefix = s - k - 1
-        need = cost.gap_needed(config, how)
-        extra = 0 if how == "beqz" else max(0, min(room, need - prefix + (how == "sasa")))
-        gap = prefix + extra - (how == "sasa")
-        if how == "sasa" and prefix + extra == 0:
-            continue                       # no instruction to trigger on
-        gain = cost.benefit(config, how, region.p_zero, cycles, gap)
         loops = sum(1 for q in range(s, e) for h in flow.nodes[q].succs if s <= h <= q)
-        if best is None or gain > best[0]:
-            best = (gain, s, e, cycles, gap, extra, written, loops, how)
+        # target sasa: a SASA entry, or a skz where the trigger would decide too late
+        for test in (how, "skz") if how == "sasa" else (how,):
+            prefix = s - k - 1
+            need = cost.gap_needed(config, test)
+            extra = 0 if test == "beqz" else max(0, min(room, need - prefix + (test == "sasa")))
+            gap = prefix + extra - (test == "sasa")
+            if test == "sasa" and prefix + extra == 0:
+                continue                   # no instruction to trigger on
+            gain = cost.benefit(config, test, region.p_zero, cycles, gap)
+            if best is None or gain > best[0]:
+                best = (gain, s, e, cycles, gap, extra, written, loops, test)
     if best is not None:
         return best
     if verdict.bad_store is not None and verdict.bad_store[0] - s < 3:
@@ -201,6 +203,12 @@ def choose(flow: Flow, config: CoreConfig, regions: list[Region]) -> None:
     a SASA trigger outside every other accepted region, positive benefit with the gap
     that remains when regions inside a prefix are skipped."""
     accepted: list[Region] = []
+    found = [r for r in regions if r.start >= 0 and r.benefit > 0]
+    for region in found:     # a trigger inside another region fires only when it runs
+        if region.how == "sasa" and any(o is not region and o.start <= region.trigger < o.end
+                                        for o in found):
+            _as_skz(flow, config, region)
+            region.benefit = _benefit(config, region, [])
     for region in sorted((r for r in regions if r.start >= 0), key=lambda r: -r.benefit):
         clash = _clash(flow, region, accepted)
         if clash and region.how == "sasa":
@@ -219,6 +227,18 @@ def choose(flow: Flow, config: CoreConfig, regions: list[Region]) -> None:
             continue
         region.accepted = True
         accepted.append(region)
+
+
+def demote(flow: Flow, config: CoreConfig, region: Region, accepted: list[Region]) -> None:
+    """A SASA region whose table set is taken: a skz region if that pays, else none."""
+    _as_skz(flow, config, region)
+    region.reason = region.reason.replace("its trigger would lie in another region, or "
+                                          "decide too late", "its SASA set is taken")
+    others = [o for o in accepted if o is not region]
+    region.benefit = _benefit(config, region, others)
+    if region.benefit <= 0 or _clash(flow, region, others):
+        region.accepted = False
+        region.reason += "; rejected: no SASA set free and a skz does not pay or fit"
 
 
 def _benefit(config: CoreConfig, region: Region, accepted: list[Region]) -> float:
@@ -255,6 +275,9 @@ def _clash(flow: Flow, region: Region, accepted: list[Region]) -> str:
         for a, b in ((region, o), (o, region)):
             if a.how == "sasa" and b.start <= a.trigger < b.end:
                 return f"a SASA trigger would lie inside the region of line {line}"
+        for a, b in ((region, o), (o, region)):
+            if a.hoist and any(a.load - a.hoist <= x <= a.load for x in (b.start, b.end)):
+                return f"a moved load would cross a boundary of the region of line {line}"
         ozone = (o.load - o.hoist, o.load)
         if (region.hoist or o.hoist) and zone[0] <= ozone[1] and ozone[0] <= zone[1]:
             return f"its load would move across the load at line {line}"

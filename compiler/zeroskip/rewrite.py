@@ -2,8 +2,9 @@
 replacements): per region the load becomes a zero-detect load (xzs, sasa) and moves up
 if it must; a `skz r, end` (xzs), `beqz r, end` (branch) or a SASA entry (trigger label
 on the record before the region, `la`/`sasa.or` at the program's or function's entry)
-and the end label are added. Lines before a record keep this order: its own labels,
-region ends, moved loads, skips (outermost first), trigger labels.
+and the end label are added. Lines before a record keep this order: region ends and
+skips (outermost first) before the record's labels, then the labels,
+then moved loads, trigger labels and the record.
 """
 from __future__ import annotations
 
@@ -53,11 +54,14 @@ def entry_point(flow: Flow, region: Region) -> int:
     return max(starts) if starts else 0
 
 
-def apply(flow: Flow, regions: list[Region]) -> str:
-    """The module's text with `regions` (accepted, compatible) written in."""
+def apply(flow: Flow, regions: list[Region]) -> tuple[str, dict[int, str]]:
+    """The module's text with `regions` (accepted, compatible) written in, and the
+    trigger label of each SASA region (by id)."""
+    triggers_of: dict[int, str] = {}
     names = Names(flow.module, "zs")
     nodes = flow.nodes
-    before: dict[int, list[list[str]]] = defaultdict(lambda: [[], [], [], [], []])
+    # per record: region end labels, moved loads and SASA writes, skips, trigger labels
+    before: dict[int, list[list[str]]] = defaultdict(lambda: [[], [], [], []])
     replace: dict = {}
     setups: dict[int, list[str]] = defaultdict(list)
     for region in sorted(regions, key=lambda r: (r.start, -r.end)):
@@ -73,6 +77,7 @@ def apply(flow: Flow, regions: list[Region]) -> str:
             replace[load] = [load_line]
         if region.how == "sasa":
             trigger = names()
+            triggers_of[id(region)] = trigger
             before[region.trigger][3].append(f"{trigger}:")
             entry = entry_point(flow, region)
             scratch = _scratch(flow, entry)
@@ -84,18 +89,25 @@ def apply(flow: Flow, regions: list[Region]) -> str:
             before[region.start][2].append(f"\t{test} {reg}, {end}")
     for k, lines in setups.items():
         before[k][1][:0] = lines
-    anchors = {item.name: item for item in flow.module.items
-               if type(item) is Label and item.name in flow.anchors}
-    for k, groups in before.items():
+    labels = {item.name: item for item in flow.module.items if type(item) is Label}
+    for k, (ends, moved, skips, triggers) in before.items():
         ins = nodes[k].ins
         own = replace.get(ins, [f"\t{ins.text()}"])
-        # an auipc's %pcrel_lo anchor stays on the auipc, after what goes before it
-        moved = [f"{printable_name(n)}:" for n in ins.labels if n in anchors]
+        # region ends and skips go before the record's labels (a loop back to the
+        # region's first record must not run the test again); moved loads, trigger
+        # labels and an auipc's %pcrel_lo anchor stay with the record
+        anchors = [f"{printable_name(n)}:" for n in ins.labels if n in flow.anchors]
         for name in ins.labels:
-            if name in anchors:
-                replace[anchors[name]] = []
-        replace[ins] = [line for group in groups for line in group] + moved + own
-    return print_module(flow.module, replace)
+            if name in flow.anchors:
+                replace[labels[name]] = []
+        own_labels = [n for n in ins.labels if n not in flow.anchors]
+        head = ends + skips
+        if own_labels and head:
+            first = labels[own_labels[0]]
+            replace[first] = head + [f"{printable_name(first.name)}:"]
+            head = []
+        replace[ins] = head + moved + triggers + anchors + own
+    return print_module(flow.module, replace), triggers_of
 
 
 def _scratch(flow: Flow, entry: int) -> str:

@@ -187,13 +187,16 @@ def run(flow: Flow, s: int, zero_regs: tuple[int, ...], cap: int) -> Verdict:
         verdict.e_max = min(verdict.e_max, bad[0])
     # regions [s, e) closed under control flow: nothing enters (s, e) from outside and
     # every edge out of [s, e) goes to e
+    # and something leaves to e (an instruction: the end label goes on it)
     max_pred = max_succ = s
-    for e in range(s + 1, verdict.e_max + 1):
+    exits: set[int] = set()
+    for e in range(s + 1, min(verdict.e_max + 1, len(nodes))):
         k = e - 1
         if k > s:
             max_pred = max([max_pred] + preds[k])
         max_succ = max([max_succ] + nodes[k].succs)
-        if max_pred < e and max_succ <= e and k in outs:
+        exits.update(nodes[k].succs)
+        if max_pred < e and max_succ <= e and k in outs and e in exits:
             verdict.valid_ends.append(e)
     return verdict
 
