@@ -30,7 +30,9 @@ RECORDING_OPTIONS = {"config": "--config", "base": "--base", "max_insns": "--max
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.epilog = EXIT_STATUS_HELP
+    # trace has no --verify-skips: its status (127) cannot happen here
+    parser.epilog = "\n".join(line for line in EXIT_STATUS_HELP.splitlines()
+                               if "--verify-skips" not in line)
     parser.add_argument("file", type=Path,
                         help=".S/.s assembly, ELF or flat binary to run, or a saved trace (.npz)")
     parser.add_argument("--config", default=None,
