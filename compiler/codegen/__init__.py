@@ -22,6 +22,7 @@ from zskip.isa.program import Program
 from zskip.kernels.harness import fetch, place
 from zskip.kernels.registry import VARIANTS, variant_config
 
+from ..check import check_compiled
 from ..network import Network, TensorType
 from ..zeroskip import SkipResult, profile_zero_rates, zero_skip
 from .emit import NUMPY, CodegenError, CodegenOptions
@@ -71,12 +72,13 @@ def compile_network(net: Network, variant: str = "baseline",
                     config: CoreConfig | str | Path | None = None,
                     options: CodegenOptions = CodegenOptions(),
                     calibration: np.ndarray | None = None, *,
-                    images: int | None = None) -> CompiledNetwork:
+                    images: int | None = None, check: bool = True) -> CompiledNetwork:
     """`net` as one program in `variant` for `images` samples (default: as many as the
     calibration samples, else 1). A variant other than baseline is the zero-skip pass
     applied to the baseline program for `config`'s core, with zero rates profiled on
     `calibration` (stored inputs [n, *net.input.shape]). Cached per network, variant,
-    options, image count, config and calibration."""
+    options, image count, config and calibration. A new skipping variant is `check`ed
+    (compiler/check.py: verify-skips, real and random inputs) before it is returned."""
     if variant not in VARIANTS:
         raise CodegenError(f"unknown variant {variant!r} (variants: {', '.join(VARIANTS)})")
     cfg = config if isinstance(config, CoreConfig) else load_config(config)
@@ -88,7 +90,10 @@ def compile_network(net: Network, variant: str = "baseline",
            None if samples is None else _digest(samples.tolist()))
     cached = _CACHE.setdefault(net, {})
     if key not in cached:
-        cached[key] = _compile(net, variant, cfg, options, samples, n)
+        compiled = _compile(net, variant, cfg, options, samples, n)
+        if check and variant != "baseline" and samples is not None:
+            check_compiled(compiled, samples)
+        cached[key] = compiled
     return cached[key]
 
 
@@ -140,7 +145,8 @@ def run_compiled(compiled: CompiledNetwork, inputs: np.ndarray,
                            f"{compiled.input_type.shape}")
     if len(x) != compiled.images:
         compiled = compile_network(compiled.net, compiled.variant, compiled.config,
-                                   compiled.options, compiled.calibration, images=len(x))
+                                   compiled.options, compiled.calibration, images=len(x),
+                                   check=False)
     cfg = compiled.config if config is None else \
         config if isinstance(config, CoreConfig) else load_config(config)
     machine = Machine(compiled.program, variant_config(cfg, compiled.variant),
