@@ -23,14 +23,15 @@ from zskip.isa.assembler.ir import Module, print_module
 
 from . import regions as _regions
 from .flow import Flow
-from .profile import Site, profile_zero_rates, site_of
+from .profile import ProfileError, Site, profile_zero_rates, site_of
 from .regions import Region
 from .rewrite import apply
 from .symbolic import reg_name
 
 TARGETS = {"branch": "beqz", "xzs": "skz", "sasa": "sasa"}
 
-__all__ = ["zero_skip", "SkipResult", "Region", "Site", "profile_zero_rates", "TARGETS"]
+__all__ = ["zero_skip", "SkipResult", "Region", "Site", "profile_zero_rates", "ProfileError",
+           "TARGETS"]
 
 
 @dataclass
