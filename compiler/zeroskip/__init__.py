@@ -15,7 +15,7 @@ regions.py (candidates, choice), cost.py (timing from the config), rewrite.py (t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from zskip.core_model.config import CoreConfig, load_config
 from zskip.isa.assembler import assemble, parse
@@ -30,7 +30,9 @@ from .symbolic import reg_name
 
 TARGETS = {"branch": "beqz", "xzs": "skz", "sasa": "sasa"}
 
-__all__ = ["zero_skip", "SkipResult", "Region", "Site", "profile_zero_rates", "ProfileError",
+DEFAULT_ZERO_RATE = 0.5
+
+__all__ = ["zero_skip", "zero_skip_assembly", "SkipResult", "Region", "Site", "profile_zero_rates", "ProfileError",
            "TARGETS"]
 
 
@@ -42,6 +44,7 @@ class SkipResult:
     target: str
     config: str
     flow: Flow
+    notes: list[str] = field(default_factory=list)   # where the zero rates came from
 
     @property
     def changed(self) -> bool:
@@ -53,6 +56,7 @@ class SkipResult:
         out = [f"zero-skip pass, target {self.target}, config {self.config}: "
                f"{sum(r.accepted for r in self.regions)} of {len(self.regions)} "
                "candidate loads kept"]
+        out += [f"- {note}" for note in self.notes]
         nodes = self.flow.nodes
         for r in self.regions:
             ins = nodes[r.load].ins
@@ -77,7 +81,7 @@ class SkipResult:
 
 def zero_skip(source: str | Module, target: str = "xzs", config: CoreConfig | None = None,
               *, filename: str = "<input>", zero_rates: Mapping[Site, float] | None = None,
-              default_zero_rate: float = 0.5) -> SkipResult:
+              default_zero_rate: float = DEFAULT_ZERO_RATE) -> SkipResult:
     """Find the regions that are null when a loaded value is zero and add skips over
     the profitable ones. `zero_rates` (site (file, line) of a load -> fraction of zero
     values, e.g. from profile_zero_rates) refines `default_zero_rate`."""
@@ -91,8 +95,41 @@ def zero_skip(source: str | Module, target: str = "xzs", config: CoreConfig | No
     found = _regions.candidates(flow, config, TARGETS[target], zero_rates or {},
                                 default_zero_rate, site_of)
     _regions.choose(flow, config, found)
-    text = _write(flow, config, found) if any(r.accepted for r in found) else original
+    if any(r.accepted for r in found):
+        text = _write(flow, config, found)
+    else:                                 # unchanged: the input itself, byte for byte
+        text = source if isinstance(source, str) else original
     return SkipResult(text, found, target, config.name, flow)
+
+
+def zero_skip_assembly(text: str, target: str, config: CoreConfig, *, filename: str,
+                       zero_rate: float | None = None) -> SkipResult:
+    """The pass on a user's assembly program (`zskip compile prog.S`): with `zero_rate`
+    None, the zero rate of every load is profiled on a run of the program as it is
+    (on `config`'s core, within its max_insns); a program that faults or does not exit
+    in time gets DEFAULT_ZERO_RATE for every load, and explain() says why."""
+    if zero_rate is not None and not 0.0 <= zero_rate <= 1.0:
+        raise ProfileError(f"the zero rate must be in [0, 1], got {zero_rate}")
+    module = parse(text, filename)
+    program = assemble(module)
+    rates, default = None, DEFAULT_ZERO_RATE
+    if zero_rate is not None:
+        default = zero_rate
+        note = f"every load assumed to read zero with probability {zero_rate:g} (given)"
+    else:
+        loads = [ins for ins in module.instructions() if ins.row.cls.name == "load"]
+        try:
+            rates = profile_zero_rates(program, loads, config, config.max_insns)
+            note = (f"zero rates profiled on a run of the program as it is "
+                    f"({len(rates)} of {len(loads)} loads executed"
+                    f"{f'; the others assumed {default:g}' if len(rates) < len(loads) else ''})")
+        except ProfileError as exc:
+            note = (f"the program could not be profiled ({exc}): every load assumed to "
+                    f"read zero with probability {default:g}")
+    result = zero_skip(text, target, config, filename=filename, zero_rates=rates,
+                       default_zero_rate=default)
+    result.notes.append(note)
+    return result
 
 
 def _write(flow: Flow, config: CoreConfig, found: list[Region]) -> str:
