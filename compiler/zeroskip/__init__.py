@@ -2,7 +2,7 @@
 
     from zskip.compiler.zeroskip import zero_skip
     result = zero_skip(source, "xzs", load_config("embedded"), filename="k.S")
-    result.text        # assembly (== print_module of the input when nothing changed)
+    result.text        # assembly (the source itself when nothing changed)
     result.regions     # every candidate load, accepted or not, with reason and estimate
     print(result.explain())
 
@@ -25,7 +25,7 @@ from . import regions as _regions
 from .flow import Flow
 from .profile import ProfileError, Site, profile_zero_rates, site_of
 from .regions import Region
-from .rewrite import apply
+from .rewrite import apply, entry_point
 from .symbolic import reg_name
 
 TARGETS = {"branch": "beqz", "xzs": "skz", "sasa": "sasa"}
@@ -135,7 +135,9 @@ def zero_skip_assembly(text: str, target: str, config: CoreConfig, *, filename: 
 def _write(flow: Flow, config: CoreConfig, found: list[Region]) -> str:
     """The text; SASA entries whose triggers share a set of the direct-mapped table
     (pc >> 2 mod sasa_entries, known once laid out) would evict each other: all but the
-    most beneficial of a set become skz regions (or go), and the text is written again."""
+    most beneficial of a set take another of their entries whose trigger falls in a
+    free set, or become skz regions (or go), and the text is written again."""
+    tried: dict[int, set[tuple]] = {}
     while True:
         kept = [r for r in found if r.accepted]
         text, triggers = apply(flow, kept)
@@ -143,13 +145,17 @@ def _write(flow: Flow, config: CoreConfig, found: list[Region]) -> str:
         if not sasa:
             return text
         symbols = assemble(text, flow.module.filename).symbols
-        by_set: dict[int, list[Region]] = {}
+        by_set: dict[tuple[int, int], list[Region]] = {}     # (entry, set) -> regions
         for r in sasa:
-            by_set.setdefault((symbols[triggers[id(r)]] >> 2) % config.sasa_entries,
-                              []).append(r)
+            by_set.setdefault((entry_point(flow, r), (symbols[triggers[id(r)]] >> 2)
+                               % config.sasa_entries), []).append(r)
         clashes = [r for group in by_set.values()
                    for r in sorted(group, key=lambda r: -r.benefit)[1:]]
         if not clashes:
             return text
         for r in clashes:
-            _regions.demote(flow, config, r, kept)
+            taken = {s for entry, s in by_set if entry == entry_point(flow, r)}
+            if not _regions.move_trigger(flow, r, kept, symbols[triggers[id(r)]],
+                                         config.sasa_entries, taken,
+                                         tried.setdefault(id(r), set())):
+                _regions.demote(flow, config, r, kept)

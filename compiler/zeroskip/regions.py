@@ -12,7 +12,7 @@ block (`hoist_room`) past records it does not depend on.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from zskip.core_model.config import CoreConfig
 
@@ -42,6 +42,9 @@ class Region:
     accepted: bool = False
     reason: str = ""          # why null / why not, for explain()
     written_live: int = 0     # live registers the region writes with their own value
+    # SASA: every in-time entry found (gain, start, end, cycles, gap, hoist, written,
+    # loops, "sasa"): a later start makes its first records the trigger
+    options: list[tuple] = field(default_factory=list)
 
     @property
     def trigger(self) -> int:
@@ -128,25 +131,32 @@ def _best_region(flow: Flow, config: CoreConfig, how: str, region: Region) -> No
         found = _region_from(flow, config, how, region, s, room)
         if isinstance(found, str):
             reasons.append(found)
-        elif best is None or found[0] > best[0]:
+            continue
+        found, options = found
+        region.options += options
+        if best is None or found[0] > best[0]:
             best = found
     if best is None:
         region.reason = reasons[-1] if reasons else \
             f"{symbolic.reg_name(r)} is not read before it is overwritten or control leaves"
         return
-    _, region.start, region.end, region.cycles, region.gap, region.hoist, \
-        region.written_live, region.loops, region.how = best
-    region.benefit = best[0]
+    _take(region, best)
     region.reason = _why_null(flow, region)
+
+
+def _take(region: Region, option: tuple) -> None:
+    region.benefit, region.start, region.end, region.cycles, region.gap, region.hoist, \
+        region.written_live, region.loops, region.how = option
 
 
 def _region_from(flow: Flow, config: CoreConfig, how: str, region: Region, s: int,
                  room: int):
-    """The most beneficial region [s, e), or a sentence saying why there is none."""
+    """The most beneficial region [s, e) and every SASA entry from s that decides in
+    time, or a sentence saying why there is none."""
     k, r = region.load, region.reg
     verdict = symbolic.run(flow, s, (r,), SASA_MAX if how == "sasa" else MAX_REGION)
     line = flow.nodes[s].ins.loc[1]
-    best, last_problem = None, None
+    best, last_problem, options = None, None, []
     for e in verdict.valid_ends:
         bad, written = symbolic.exit_problems(flow, verdict, e)
         if how != "beqz" and written >> r & 1:
@@ -167,10 +177,13 @@ def _region_from(flow: Flow, config: CoreConfig, how: str, region: Region, s: in
             if test == "sasa" and prefix + extra == 0:
                 continue                   # no instruction to trigger on
             gain = cost.benefit(config, test, region.p_zero, cycles, gap)
+            option = (gain, s, e, cycles, gap, extra, written, loops, test)
+            if test == "sasa" and gap >= cost.gap_needed(config, "sasa") and gain > 0:
+                options.append(option)
             if best is None or gain > best[0]:
-                best = (gain, s, e, cycles, gap, extra, written, loops, test)
+                best = option
     if best is not None:
-        return best
+        return best, options
     if verdict.bad_store is not None and verdict.bad_store[0] - s < 3:
         return f"from line {line}: {verdict.bad_store[1]}"
     if last_problem is not None:
@@ -205,10 +218,8 @@ def choose(flow: Flow, config: CoreConfig, regions: list[Region]) -> None:
     accepted: list[Region] = []
     found = [r for r in regions if r.start >= 0 and r.benefit > 0]
     for region in found:     # a trigger inside another region fires only when it runs
-        if region.how == "sasa" and any(o is not region and o.start <= region.trigger < o.end
-                                        for o in found):
-            _as_skz(flow, config, region)
-            region.benefit = _benefit(config, region, [])
+        if region.how == "sasa" and _inside_other(region, region.trigger, found):
+            _retrigger(flow, config, region, found)
     for region in sorted((r for r in regions if r.start >= 0), key=lambda r: -r.benefit):
         clash = _clash(flow, region, accepted)
         if clash and region.how == "sasa":
@@ -227,6 +238,63 @@ def choose(flow: Flow, config: CoreConfig, regions: list[Region]) -> None:
             continue
         region.accepted = True
         accepted.append(region)
+
+
+def _inside_other(region: Region, pc: int, regions: list[Region]) -> bool:
+    return any(o is not region and o.start <= pc < o.end for o in regions)
+
+
+def _retrigger(flow: Flow, config: CoreConfig, region: Region, found: list[Region]) -> None:
+    """A SASA entry whose trigger lies in another region: the best entry that starts
+    later, so that the region's own first records (outside every other region) are
+    the trigger, if it beats a skz over the whole region."""
+    options = [o for o in region.options if _free_trigger(region, o, found)]
+    _as_skz(flow, config, region)
+    region.benefit = _benefit(config, region, [])
+    best = max(options, default=None, key=lambda o: o[0])
+    if best is not None and best[0] > region.benefit:
+        reason = region.reason.split("; a skz instead")[0]
+        _take(region, best)
+        region.reason = reason + (f"; the SASA trigger is the region's own record at line "
+                                  f"{flow.nodes[region.trigger].ins.loc[1]} (the record "
+                                  "before it lies in another region)")
+
+
+def _trigger_of(region: Region, option: tuple) -> int:
+    start, hoist = option[1], option[5]
+    return start - 1 if start - 1 > region.load else region.load - hoist - 1
+
+
+def _free_trigger(region: Region, option: tuple, regions: list[Region]) -> bool:
+    """The option's trigger (and moved load) lie outside every other region."""
+    hoist = option[5]
+    return not _inside_other(region, _trigger_of(region, option), regions) and not (
+        hoist and _inside_other(region, region.load - hoist, regions))
+
+
+def move_trigger(flow: Flow, region: Region, accepted: list[Region], address: int,
+                 entries: int, taken: set[int], tried: set[tuple]) -> bool:
+    """A SASA region whose table set (pc >> 2 mod entries, its trigger at `address`) is
+    taken: the best other entry of it whose trigger falls in a free set (estimated from
+    the distance in records; the caller lays the text out again and checks), that
+    clashes with no accepted region. False if there is none."""
+    others = [o for o in accepted if o is not region]
+    for option in sorted(region.options, key=lambda o: -o[0]):
+        if option in tried or option[0] <= 0:
+            continue
+        trigger = _trigger_of(region, option)
+        where = (address >> 2) + trigger - region.trigger
+        if where % entries in taken or not _free_trigger(region, option, others):
+            continue
+        moved = replace(region)
+        _take(moved, option)
+        if _clash(flow, moved, others):
+            continue
+        tried.add(option)
+        taken.add(where % entries)
+        _take(region, option)
+        return True
+    return False
 
 
 def demote(flow: Flow, config: CoreConfig, region: Region, accepted: list[Region]) -> None:

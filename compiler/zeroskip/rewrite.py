@@ -43,15 +43,22 @@ def zd(ins) -> str:
 
 
 def entry_point(flow: Flow, region: Region) -> int:
-    """Where SASA entries are written: `_start` if the module has it, else the start
-    of the function holding the region (its nearest preceding global label)."""
-    if "_start" in flow.label_at:
-        return flow.label_at["_start"]
+    """Where SASA entries are written: the start of the function holding the region
+    (its nearest preceding `_start`, global label, called label or code label whose
+    address is taken) where a scratch register is free, else `_start`. Written per
+    function, the entries of each function have the whole table (a routine rewrites its
+    own at every call, as the hand kernels' setup routines do); where the guess of the
+    function is wrong a skip is lost, never a result: an entry is valid at any time."""
     globl = {name.strip() for item in flow.module.items
              if getattr(item, "name", None) in (".globl", ".global")
              for name in item.text.split(",")}
-    starts = [k for name, k in flow.label_at.items() if name in globl and k <= region.load]
-    return max(starts) if starts else 0
+    starts = {k for name, k in flow.label_at.items() if name in globl or name == "_start"}
+    starts |= set(flow.address_taken)
+    starts |= {n.callee for n in flow.nodes if n.callee is not None}
+    start = max((k for k in starts if k <= region.load), default=0)
+    if _scratch(flow, start) is None and "_start" in flow.label_at:
+        return flow.label_at["_start"]
+    return start
 
 
 def apply(flow: Flow, regions: list[Region]) -> tuple[str, dict[int, str]]:
@@ -81,6 +88,8 @@ def apply(flow: Flow, regions: list[Region]) -> tuple[str, dict[int, str]]:
             before[region.trigger][3].append(f"{trigger}:")
             entry = entry_point(flow, region)
             scratch = _scratch(flow, entry)
+            if scratch is None:
+                raise ValueError("no free register at the entry for the SASA table writes")
             setups[entry] += [f"\tla {scratch}, {trigger}",
                               f"\tsasa.or {scratch}, {reg}, {reg}, "
                               f"{region.end - region.start}"]
@@ -110,7 +119,7 @@ def apply(flow: Flow, regions: list[Region]) -> tuple[str, dict[int, str]]:
     return print_module(flow.module, replace), triggers_of
 
 
-def _scratch(flow: Flow, entry: int) -> str:
+def _scratch(flow: Flow, entry: int) -> str | None:
     live = flow.live_before(entry)
     for r in SCRATCH:
         if not live >> r & 1:
@@ -118,4 +127,4 @@ def _scratch(flow: Flow, entry: int) -> str:
     for r in range(10, 18):                       # an argument register nobody reads
         if not live >> r & 1 and ARGS >> r & 1:
             return ABI_NAMES[r]
-    raise ValueError("no free register at the entry for the SASA table writes")
+    return None
