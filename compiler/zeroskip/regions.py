@@ -241,7 +241,10 @@ def choose(flow: Flow, config: CoreConfig, regions: list[Region]) -> None:
 
 
 def _inside_other(region: Region, pc: int, regions: list[Region]) -> bool:
-    return any(o is not region and o.start <= pc < o.end for o in regions)
+    """Record pc lies in a region other than `region` and those around it (a trigger
+    there is fetched whenever the region runs)."""
+    return any(o is not region and o.start <= pc < o.end
+               and not (o.start <= region.start and region.end <= o.end) for o in regions)
 
 
 def _retrigger(flow: Flow, config: CoreConfig, region: Region, found: list[Region]) -> None:
@@ -336,12 +339,10 @@ def _clash(flow: Flow, region: Region, accepted: list[Region]) -> str:
         line = flow.nodes[o.load].ins.loc[1]
         inside = o.start <= s and e <= o.end
         around = s <= o.start and o.end <= e
-        if (inside or around) and "sasa" in (region.how, o.how):
-            return f"nests with the region of the load at line {line} (SASA entries cannot)"
         if not (e <= o.start or o.end <= s or inside or around):
             return f"overlaps the region of the load at line {line}"
         for a, b in ((region, o), (o, region)):
-            if a.how == "sasa" and b.start <= a.trigger < b.end:
+            if a.how == "sasa" and _inside_other(a, a.trigger, [b]):
                 return f"a SASA trigger would lie inside the region of line {line}"
         for a, b in ((region, o), (o, region)):
             if a.hoist and any(a.load - a.hoist <= x <= a.load for x in (b.start, b.end)):
@@ -351,4 +352,14 @@ def _clash(flow: Flow, region: Region, accepted: list[Region]) -> str:
             return f"its load would move across the load at line {line}"
         if region.written_live >> o.reg & 1 or o.written_live >> region.reg & 1:
             return f"it rewrites the zero-detect register of line {line} (or the reverse)"
+    # a SASA block's length counts the tests of the regions nested in it
+    for outer in [region] + [o for o in accepted if o.how == "sasa" and
+                             o.start <= s and e <= o.end]:
+        if outer.how != "sasa":
+            continue
+        tests = sum(1 for o in [region, *accepted] if o is not outer and o.how != "sasa"
+                    and outer.start <= o.start and o.end <= outer.end)
+        if outer.end - outer.start + tests > SASA_MAX:
+            return (f"the SASA block of line {flow.nodes[outer.load].ins.loc[1]} would be "
+                    f"longer than {SASA_MAX} instructions with the tests nested in it")
     return ""

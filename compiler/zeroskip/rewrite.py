@@ -90,9 +90,9 @@ def apply(flow: Flow, regions: list[Region]) -> tuple[str, dict[int, str]]:
             scratch = _scratch(flow, entry)
             if scratch is None:
                 raise ValueError("no free register at the entry for the SASA table writes")
+            # the length from the labels: tests of regions nested inside count too
             setups[entry] += [f"\tla {scratch}, {trigger}",
-                              f"\tsasa.or {scratch}, {reg}, {reg}, "
-                              f"{region.end - region.start}"]
+                              f"\tsasa.or {scratch}, {reg}, {reg}, ({end} - {trigger}) / 4 - 1"]
         else:
             test = "skz" if region.how == "skz" else "beqz"
             before[region.start][2].append(f"\t{test} {reg}, {end}")
