@@ -25,7 +25,7 @@ from . import regions as _regions
 from .flow import Flow
 from .profile import ProfileError, Site, profile_zero_rates, site_of
 from .regions import Region
-from .rewrite import apply, entry_point
+from .rewrite import apply, sasa_scopes, scope_extent
 from .symbolic import reg_name
 
 TARGETS = {"branch": "beqz", "xzs": "skz", "sasa": "sasa"}
@@ -136,26 +136,41 @@ def _write(flow: Flow, config: CoreConfig, found: list[Region]) -> str:
     """The text; SASA entries whose triggers share a set of the direct-mapped table
     (pc >> 2 mod sasa_entries, known once laid out) would evict each other: all but the
     most beneficial of a set take another of their entries whose trigger falls in a
-    free set, or become skz regions (or go), and the text is written again."""
+    free set, or are written in a narrower scope (an inner loop), or become skz regions
+    (or go), and the text is written again."""
     tried: dict[int, set[tuple]] = {}
+    # where the SASA writes may go, from the first choice (a region only ever moves
+    # its trigger, narrows its scope or becomes a skz)
+    choices = sasa_scopes(flow, [r for r in found if r.accepted], config.sasa_entries)
     while True:
         kept = [r for r in found if r.accepted]
-        text, triggers = apply(flow, kept)
+        scopes = {key: where[0] for key, where in choices.items()}
+        text, triggers = apply(flow, kept, scopes)
         sasa = [r for r in kept if r.how == "sasa"]
         if not sasa:
             return text
         symbols = assemble(text, flow.module.filename).symbols
-        by_set: dict[tuple[int, int], list[Region]] = {}     # (entry, set) -> regions
-        for r in sasa:
-            by_set.setdefault((entry_point(flow, r), (symbols[triggers[id(r)]] >> 2)
-                               % config.sasa_entries), []).append(r)
-        clashes = [r for group in by_set.values()
-                   for r in sorted(group, key=lambda r: -r.benefit)[1:]]
+        sets = {id(r): (symbols[triggers[id(r)]] >> 2) % config.sasa_entries for r in sasa}
+        extent = {id(r): scope_extent(flow, scopes[id(r)]) for r in sasa}
+
+        def related(a: Region, b: Region) -> bool:
+            """Their writes can evict each other: one scope holds the other."""
+            (a0, a1), (b0, b1) = extent[id(a)], extent[id(b)]
+            return a0 <= b1 and b0 <= a1
+
+        ranked = sorted(sasa, key=lambda r: -r.benefit)
+        clashes = [r for i, r in enumerate(ranked) if any(
+            sets[id(o)] == sets[id(r)] and related(o, r) for o in ranked[:i])]
         if not clashes:
             return text
         for r in clashes:
-            taken = {s for entry, s in by_set if entry == entry_point(flow, r)}
-            if not _regions.move_trigger(flow, r, kept, symbols[triggers[id(r)]],
-                                         config.sasa_entries, taken,
-                                         tried.setdefault(id(r), set())):
+            taken = {sets[id(o)] for o in sasa if o is not r and related(o, r)}
+            if _regions.move_trigger(flow, r, kept, symbols[triggers[id(r)]],
+                                     config.sasa_entries, taken,
+                                     tried.setdefault(id(r), set())):
+                continue
+            if len(choices[id(r)]) > 1:
+                choices[id(r)].pop(0)
+                tried[id(r)].clear()
+            else:
                 _regions.demote(flow, config, r, kept)

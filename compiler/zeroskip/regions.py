@@ -45,6 +45,7 @@ class Region:
     # SASA: every in-time entry found (gain, start, end, cycles, gap, hoist, written,
     # loops, "sasa"): a later start makes its first records the trigger
     options: list[tuple] = field(default_factory=list)
+    skz_option: tuple | None = None   # target sasa: the best skz region, the fallback
 
     @property
     def trigger(self) -> int:
@@ -132,8 +133,10 @@ def _best_region(flow: Flow, config: CoreConfig, how: str, region: Region) -> No
         if isinstance(found, str):
             reasons.append(found)
             continue
-        found, options = found
+        found, options, skz = found
         region.options += options
+        if skz is not None and (region.skz_option is None or skz[0] > region.skz_option[0]):
+            region.skz_option = skz
         if best is None or found[0] > best[0]:
             best = found
     if best is None:
@@ -156,7 +159,7 @@ def _region_from(flow: Flow, config: CoreConfig, how: str, region: Region, s: in
     k, r = region.load, region.reg
     verdict = symbolic.run(flow, s, (r,), SASA_MAX if how == "sasa" else MAX_REGION)
     line = flow.nodes[s].ins.loc[1]
-    best, last_problem, options = None, None, []
+    best, last_problem, options, skz = None, None, [], None
     for e in verdict.valid_ends:
         bad, written = symbolic.exit_problems(flow, verdict, e)
         if how != "beqz" and written >> r & 1:
@@ -180,10 +183,12 @@ def _region_from(flow: Flow, config: CoreConfig, how: str, region: Region, s: in
             option = (gain, s, e, cycles, gap, extra, written, loops, test)
             if test == "sasa" and gap >= cost.gap_needed(config, "sasa") and gain > 0:
                 options.append(option)
+            if how == "sasa" and test == "skz" and (skz is None or gain > skz[0]):
+                skz = option
             if best is None or gain > best[0]:
                 best = option
     if best is not None:
-        return best, options
+        return best, options, skz
     if verdict.bad_store is not None and verdict.bad_store[0] - s < 3:
         return f"from line {line}: {verdict.bad_store[1]}"
     if last_problem is not None:
@@ -322,7 +327,13 @@ def _benefit(config: CoreConfig, region: Region, accepted: list[Region]) -> floa
 
 
 def _as_skz(flow: Flow, config: CoreConfig, region: Region) -> None:
-    """Fall back from a SASA entry to a skip-branch (the core has both)."""
+    """Fall back from a SASA entry to a skip-branch (the core has both): the best skz
+    region of the load (the callers check it against the accepted ones)."""
+    if region.skz_option is not None:
+        _take(region, region.skz_option)
+        region.reason += ("; a skz instead of a SASA entry (its trigger would lie in "
+                          "another region, or decide too late)")
+        return
     region.how = "skz"
     prefix = region.start - region.load - 1
     region.hoist = max(0, min(hoist_room(flow, region.load),

@@ -61,16 +61,70 @@ def entry_point(flow: Flow, region: Region) -> int:
     return start
 
 
-def apply(flow: Flow, regions: list[Region]) -> tuple[str, dict[int, str]]:
+def _loops(flow: Flow) -> dict[int, int]:
+    """Loop header -> the last record of its loop (back edges k -> h, h <= k)."""
+    loops: dict[int, int] = {}
+    for k, node in enumerate(flow.nodes):
+        for h in node.succs:
+            if h <= k:
+                loops[h] = max(loops.get(h, k), k)
+    return loops
+
+
+def scope_extent(flow: Flow, k: int) -> tuple[int, int]:
+    """The records a scope of SASA writes (sasa_scopes) covers: a loop's, or from a
+    function's entry on."""
+    return (k, _loops(flow).get(k, len(flow.nodes)))
+
+
+def sasa_scopes(flow: Flow, regions: list[Region], entries: int) -> dict[int, list[int]]:
+    """Where each SASA region's entry may be written (by id), best first: before the
+    header of each loop around it whose SASA regions fit the table, outermost first
+    (run once per entry into the loop: each layer's loops of a network have the whole
+    table; an inner loop's writes run more often but compete with fewer entries for
+    the table's sets), else at its function's entry if the function's fit, else
+    before the innermost loop's header. A loop qualifies when its header lies inside
+    no region and starts no SASA region (the writes must run whenever the loop is
+    entered) and a scratch register is free there."""
+    sasa = [r for r in regions if r.how == "sasa"]
+    loops = _loops(flow)
+
+    def count(a: int, b: int) -> int:
+        return sum(1 for o in sasa if a <= o.start and o.end <= b)
+
+    functions = {id(r): entry_point(flow, r) for r in sasa}
+    out: dict[int, list[int]] = {}
+    for r in sasa:
+        entry = functions[id(r)]
+        around = sorted((h, last) for h, last in loops.items()
+                        if entry <= h <= r.start and r.end - 1 <= last
+                        and not any(o.start < h < o.end or (o.start == h and o.how == "sasa")
+                                    for o in regions)
+                        and _scratch(flow, h) is not None)
+        fits = [h for h, last in around if count(h, last + 1) <= entries]
+        if fits:
+            out[id(r)] = fits
+        elif sum(1 for e in functions.values() if e == entry) <= entries or not around:
+            out[id(r)] = [entry]
+        else:
+            out[id(r)] = [around[-1][0]]
+    return out
+
+
+def apply(flow: Flow, regions: list[Region], scopes: dict[int, int]
+          ) -> tuple[str, dict[int, str]]:
     """The module's text with `regions` (accepted, compatible) written in, and the
-    trigger label of each SASA region (by id)."""
+    trigger label of each SASA region (by id); `scopes`: the record before which each
+    SASA region's entry is written (sasa_scopes)."""
     triggers_of: dict[int, str] = {}
     names = Names(flow.module, "zs")
     nodes = flow.nodes
-    # per record: region end labels, moved loads and SASA writes, skips, trigger labels
-    before: dict[int, list[list[str]]] = defaultdict(lambda: [[], [], [], []])
+    # per record: region end labels, SASA writes before a loop header, moved loads and
+    # SASA writes at a function's entry, skips, trigger labels
+    before: dict[int, list[list[str]]] = defaultdict(lambda: [[], [], [], [], []])
     replace: dict = {}
     setups: dict[int, list[str]] = defaultdict(list)
+    loop_headers = _loops(flow)
     for region in sorted(regions, key=lambda r: (r.start, -r.end)):
         load = nodes[region.load].ins
         reg = ABI_NAMES[region.reg]
@@ -79,14 +133,14 @@ def apply(flow: Flow, regions: list[Region]) -> tuple[str, dict[int, str]]:
         load_line = f"\t{load.text() if region.how == 'beqz' else zd(load)}"
         if region.hoist:
             replace[load] = []
-            before[region.load - region.hoist][1].append(load_line)
+            before[region.load - region.hoist][2].append(load_line)
         elif region.how != "beqz":
             replace[load] = [load_line]
         if region.how == "sasa":
             trigger = names()
             triggers_of[id(region)] = trigger
-            before[region.trigger][3].append(f"{trigger}:")
-            entry = entry_point(flow, region)
+            before[region.trigger][4].append(f"{trigger}:")
+            entry = scopes[id(region)]
             scratch = _scratch(flow, entry)
             if scratch is None:
                 raise ValueError("no free register at the entry for the SASA table writes")
@@ -95,11 +149,11 @@ def apply(flow: Flow, regions: list[Region]) -> tuple[str, dict[int, str]]:
                               f"\tsasa.or {scratch}, {reg}, {reg}, ({end} - {trigger}) / 4 - 1"]
         else:
             test = "skz" if region.how == "skz" else "beqz"
-            before[region.start][2].append(f"\t{test} {reg}, {end}")
-    for k, lines in setups.items():
-        before[k][1][:0] = lines
+            before[region.start][3].append(f"\t{test} {reg}, {end}")
+    for k, lines in setups.items():    # a loop's before its header (not on the back edge)
+        before[k][1 if k in loop_headers else 2][:0] = lines
     labels = {item.name: item for item in flow.module.items if type(item) is Label}
-    for k, (ends, moved, skips, triggers) in before.items():
+    for k, (ends, outside, moved, skips, triggers) in before.items():
         ins = nodes[k].ins
         own = replace.get(ins, [f"\t{ins.text()}"])
         # region ends and skips go before the record's labels (a loop back to the
@@ -110,7 +164,7 @@ def apply(flow: Flow, regions: list[Region]) -> tuple[str, dict[int, str]]:
             if name in flow.anchors:
                 replace[labels[name]] = []
         own_labels = [n for n in ins.labels if n not in flow.anchors]
-        head = ends + skips
+        head = ends + outside + skips
         if own_labels and head:
             first = labels[own_labels[0]]
             replace[first] = head + [f"{printable_name(first.name)}:"]
