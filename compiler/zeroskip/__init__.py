@@ -26,6 +26,7 @@ from .flow import Flow
 from .profile import ProfileError, Site, profile_zero_rates, site_of
 from .regions import Region
 from .rewrite import apply, sasa_scopes, scope_extent
+from .schedule import regroup
 from .symbolic import reg_name
 
 TARGETS = {"branch": "beqz", "xzs": "skz", "sasa": "sasa"}
@@ -92,14 +93,53 @@ def zero_skip(source: str | Module, target: str = "xzs", config: CoreConfig | No
     original = print_module(module)
     assemble(module)                      # every field gets its value
     flow = Flow(module)
-    found = _regions.candidates(flow, config, TARGETS[target], zero_rates or {},
-                                default_zero_rate, site_of)
-    _regions.choose(flow, config, found)
+    found = _find(flow, config, target, zero_rates or {}, default_zero_rate)
+    groups = regroup(flow)
+    while groups:       # interleaved work regrouped, in the blocks where regions use it
+        moved = _regrouped(flow, {at: k for group in groups for at, k in group.items()})
+        if moved is None:
+            break
+        again = _find(moved, config, target, zero_rates or {}, default_zero_rate)
+        used = [group for group in groups if any(
+            r.accepted and any(r.start <= at < r.end or at == r.load for at in group)
+            for r in again)]
+        if used == groups:
+            if _worth(again) > _worth(found):
+                flow, found = moved, again
+            break
+        groups = used
     if any(r.accepted for r in found):
         text = _write(flow, config, found)
     else:                                 # unchanged: the input itself, byte for byte
         text = source if isinstance(source, str) else original
     return SkipResult(text, found, target, config.name, flow)
+
+
+def _find(flow: Flow, config: CoreConfig, target: str, rates: Mapping[Site, float],
+          default_rate: float) -> list[Region]:
+    found = _regions.candidates(flow, config, TARGETS[target], rates, default_rate, site_of)
+    _regions.choose(flow, config, found)
+    return found
+
+
+def _worth(found: list[Region]) -> float:
+    return sum(r.benefit for r in found if r.accepted)
+
+
+def _regrouped(flow: Flow, perm: dict[int, int]) -> Flow | None:
+    """The module with record perm[k] in place k (schedule.regroup), re-parsed; every
+    record keeps its source location (sites, explain)."""
+    insns = flow.insns
+    text = print_module(flow.module, {insns[at]: [f"\t{insns[k].text()}"]
+                                      for at, k in perm.items()})
+    module = parse(text, flow.module.filename)
+    new = module.instructions()
+    if len(new) != len(insns):
+        return None
+    for at, ins in enumerate(new):
+        ins.loc = insns[perm.get(at, at)].loc
+    assemble(module)
+    return Flow(module)
 
 
 def zero_skip_assembly(text: str, target: str, config: CoreConfig, *, filename: str,

@@ -157,7 +157,8 @@ def _region_from(flow: Flow, config: CoreConfig, how: str, region: Region, s: in
     """The most beneficial region [s, e) and every SASA entry from s that decides in
     time, or a sentence saying why there is none."""
     k, r = region.load, region.reg
-    verdict = symbolic.run(flow, s, (r,), SASA_MAX if how == "sasa" else MAX_REGION)
+    verdict = symbolic.run(flow, s, (r,), SASA_MAX if how == "sasa" else MAX_REGION,
+                           prefix=k + 1)
     line = flow.nodes[s].ins.loc[1]
     best, last_problem, options, skz = None, None, [], None
     for e in verdict.valid_ends:
