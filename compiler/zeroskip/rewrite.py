@@ -78,14 +78,15 @@ def scope_extent(flow: Flow, k: int) -> tuple[int, int]:
 
 
 def sasa_scopes(flow: Flow, regions: list[Region], entries: int) -> dict[int, list[int]]:
-    """Where each SASA region's entry may be written (by id), best first: before the
-    header of each loop around it whose SASA regions fit the table, outermost first
-    (run once per entry into the loop: each layer's loops of a network have the whole
-    table; an inner loop's writes run more often but compete with fewer entries for
-    the table's sets), else at its function's entry if the function's fit, else
-    before the innermost loop's header. A loop qualifies when its header lies inside
-    no region and starts no SASA region (the writes must run whenever the loop is
-    entered) and a scratch register is free there."""
+    """Where each SASA region's entry may be written (by id), best first: at its
+    function's entry if the function's SASA regions fit the table (written once per
+    call), then before the header of each loop around it whose SASA regions fit,
+    outermost first (written once per entry into the loop: each layer's loops of a
+    network have the whole table; an inner loop's writes run more often but compete
+    with fewer entries for the table's sets); else before the innermost loop's header.
+    A loop qualifies when its header lies inside no region and starts no SASA region
+    (the writes must run whenever the loop is entered) and a scratch register is free
+    there."""
     sasa = [r for r in regions if r.how == "sasa"]
     loops = _loops(flow)
 
@@ -102,12 +103,9 @@ def sasa_scopes(flow: Flow, regions: list[Region], entries: int) -> dict[int, li
                                     for o in regions)
                         and _scratch(flow, h) is not None)
         fits = [h for h, last in around if count(h, last + 1) <= entries]
-        if fits:
-            out[id(r)] = fits
-        elif sum(1 for e in functions.values() if e == entry) <= entries or not around:
-            out[id(r)] = [entry]
-        else:
-            out[id(r)] = [around[-1][0]]
+        if sum(1 for e in functions.values() if e == entry) <= entries:
+            fits.insert(0, entry)
+        out[id(r)] = fits or [around[-1][0] if around else entry]
     return out
 
 
