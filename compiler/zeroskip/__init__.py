@@ -95,14 +95,13 @@ def zero_skip(source: str | Module, target: str = "xzs", config: CoreConfig | No
     flow = Flow(module)
     found = _find(flow, config, target, zero_rates or {}, default_zero_rate)
     groups = regroup(flow)
-    while groups:       # interleaved work regrouped, in the blocks where regions use it
-        moved = _regrouped(flow, {at: k for group in groups for at, k in group.items()})
+    while groups:       # interleaved work regrouped where its loads keep a region
+        moved = _regrouped(flow, {at: k for _, perm in groups for at, k in perm.items()})
         if moved is None:
             break
         again = _find(moved, config, target, zero_rates or {}, default_zero_rate)
-        used = [group for group in groups if any(
-            r.accepted and any(r.start <= at < r.end or at == r.load for at in group)
-            for r in again)]
+        kept = {r.load for r in again if r.accepted}
+        used = [group for group in groups if group[0] & kept]
         if used == groups:
             if _worth(again) > _worth(found):
                 flow, found = moved, again

@@ -137,19 +137,22 @@ def order(flow: Flow, block: list[int], chosen: list[list[int]]) -> list[int] | 
     return new
 
 
-def regroup(flow: Flow) -> list[dict[int, int]]:
-    """Per block whose slices can be made contiguous: new position -> original record
-    for the records that move."""
+def regroup(flow: Flow) -> list[tuple[set[int], dict[int, int]]]:
+    """Per block whose slices can be made contiguous: the loads whose slices move (they
+    stay in place) and new position -> original record for the records that move."""
     out = []
     for block in blocks(flow):
         chosen: list[list[int]] = []
         taken: set[int] = set()
+        loads: set[int] = set()
         for load, members in slices(flow, block):
             if taken & set(members) or load in taken or block[0] in members:
                 continue
             if order(flow, block, chosen + [members]) is not None:
                 chosen.append(members)
                 taken |= set(members) | {load}
+                loads.add(load)
         if chosen:
-            out.append({at: k for at, k in zip(block, order(flow, block, chosen)) if at != k})
+            out.append((loads, {at: k for at, k in zip(block, order(flow, block, chosen))
+                                if at != k}))
     return out
