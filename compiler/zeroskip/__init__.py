@@ -174,8 +174,8 @@ def zero_skip_assembly(text: str, target: str, config: CoreConfig, *, filename: 
 def _write(flow: Flow, config: CoreConfig, found: list[Region]) -> str:
     """The text; SASA entries whose triggers share a set of the direct-mapped table
     (pc >> 2 mod sasa_entries, known once laid out) would evict each other: all but the
-    most beneficial of a set take another of their entries whose trigger falls in a
-    free set, or are written in a narrower scope (an inner loop), or become skz regions
+    most beneficial of a set are written in a narrower scope (an inner loop), or take
+    another of their entries whose trigger falls in a free set, or become skz regions
     (or go), and the text is written again."""
     tried: dict[int, set[tuple]] = {}
     # where the SASA writes may go, from the first choice (a region only ever moves
@@ -204,12 +204,9 @@ def _write(flow: Flow, config: CoreConfig, found: list[Region]) -> str:
             return text
         for r in clashes:
             taken = {sets[id(o)] for o in sasa if o is not r and related(o, r)}
-            if _regions.move_trigger(flow, r, kept, symbols[triggers[id(r)]],
-                                     config.sasa_entries, taken,
-                                     tried.setdefault(id(r), set())):
-                continue
             if len(choices[id(r)]) > 1:
                 choices[id(r)].pop(0)
-                tried[id(r)].clear()
-            else:
+            elif not _regions.move_trigger(flow, r, kept, symbols[triggers[id(r)]],
+                                           config.sasa_entries, taken,
+                                           tried.setdefault(id(r), set())):
                 _regions.demote(flow, config, r, kept)
