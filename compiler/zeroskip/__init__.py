@@ -94,14 +94,20 @@ def zero_skip(source: str | Module, target: str = "xzs", config: CoreConfig | No
     assemble(module)                      # every field gets its value
     flow = Flow(module)
     found = _find(flow, config, target, zero_rates or {}, default_zero_rate)
-    groups = regroup(flow)
-    while groups:       # interleaved work regrouped where its loads keep a region
-        moved = _regrouped(flow, {at: k for _, perm in groups for at, k in perm.items()})
+    groups = regroup(flow, config)
+    while groups:       # interleaved work regrouped where its loads' regions pay for it
+        moved = _regrouped(flow, {at: k for g in groups for at, k in g.perm.items()})
         if moved is None:
             break
         again = _find(moved, config, target, zero_rates or {}, default_zero_rate)
         kept = {r.load for r in again if r.accepted}
-        used = [group for group in groups if group[0] & kept]
+
+        def gain(regions: list[Region], block: list[int]) -> float:
+            return sum(r.benefit for r in regions if r.accepted and r.load in block)
+
+        # a block's loads run as often as it does: the benefits and the stalls compare
+        used = [g for g in groups if g.loads & kept
+                and gain(again, g.block) - gain(found, g.block) > g.extra]
         if used == groups:
             if _worth(again) > _worth(found):
                 flow, found = moved, again

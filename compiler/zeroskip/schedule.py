@@ -12,7 +12,11 @@ the halves of pseudo-instructions stay where they are (they bound the blocks).
 """
 from __future__ import annotations
 
-from . import symbolic
+from dataclasses import dataclass
+
+from zskip.core_model.config import CoreConfig
+
+from . import cost, symbolic
 from .flow import Flow
 
 def _movable(ins) -> bool:
@@ -137,9 +141,24 @@ def order(flow: Flow, block: list[int], chosen: list[list[int]]) -> list[int] | 
     return new
 
 
-def regroup(flow: Flow) -> list[tuple[set[int], dict[int, int]]]:
-    """Per block whose slices can be made contiguous: the loads whose slices move (they
-    stay in place) and new position -> original record for the records that move."""
+@dataclass
+class Regroup:
+    """One block's regrouping: its records, the loads whose slices move (the loads stay
+    in place), new position -> original record for the records that move, and the
+    cycles one pass through the block gains (the stalls the new order adds)."""
+    block: list[int]
+    loads: set[int]
+    perm: dict[int, int]
+    extra: float
+
+
+def _cycles(flow: Flow, config: CoreConfig, records: list[int]) -> float:
+    insns = [flow.nodes[k].ins for k in records]
+    return sum(cost.insn_cycles(config, a, b) for a, b in zip(insns, insns[1:] + [None]))
+
+
+def regroup(flow: Flow, config: CoreConfig) -> list[Regroup]:
+    """Every block whose slices can be made contiguous, regrouped."""
     out = []
     for block in blocks(flow):
         chosen: list[list[int]] = []
@@ -153,6 +172,7 @@ def regroup(flow: Flow) -> list[tuple[set[int], dict[int, int]]]:
                 taken |= set(members) | {load}
                 loads.add(load)
         if chosen:
-            out.append((loads, {at: k for at, k in zip(block, order(flow, block, chosen))
-                                if at != k}))
+            new = order(flow, block, chosen)
+            out.append(Regroup(block, loads, {at: k for at, k in zip(block, new) if at != k},
+                               _cycles(flow, config, new) - _cycles(flow, config, block)))
     return out
