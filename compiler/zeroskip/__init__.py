@@ -26,7 +26,7 @@ from .flow import Flow
 from .profile import ProfileError, Site, profile_zero_rates, site_of
 from .regions import Region
 from .rewrite import apply, sasa_scopes, scope_extent
-from .schedule import regroup
+from .schedule import Regroup, regroup
 from .symbolic import reg_name
 
 TARGETS = {"branch": "beqz", "xzs": "skz", "sasa": "sasa"}
@@ -94,12 +94,31 @@ def zero_skip(source: str | Module, target: str = "xzs", config: CoreConfig | No
     assemble(module)                      # every field gets its value
     flow = Flow(module)
     found = _find(flow, config, target, zero_rates or {}, default_zero_rate)
+    notes = []
+    flow, found, groups = _regroup(flow, found, config, target, zero_rates or {},
+                                   default_zero_rate)
+    if groups:
+        lines = ", ".join(str(flow.nodes[g.block[0]].ins.loc[1]) for g in groups)
+        notes.append(f"{len(groups)} block(s) regrouped so that each operand's work is "
+                     f"contiguous (starting at line {lines})")
+    if any(r.accepted for r in found):
+        text = _write(flow, config, found)
+    else:                                 # unchanged: the input itself, byte for byte
+        text = source if isinstance(source, str) else original
+    return SkipResult(text, found, target, config.name, flow, notes)
+
+
+def _regroup(flow: Flow, found: list[Region], config: CoreConfig, target: str,
+             rates: Mapping[Site, float], default_rate: float
+             ) -> tuple[Flow, list[Region], list[Regroup]]:
+    """Interleaved work regrouped (schedule.py) in the blocks where it pays: the flow,
+    its regions and the blocks regrouped (none: the original flow and regions)."""
     groups = regroup(flow, config)
-    while groups:       # interleaved work regrouped where its loads' regions pay for it
+    while groups:
         moved = _regrouped(flow, {at: k for g in groups for at, k in g.perm.items()})
         if moved is None:
             break
-        again = _find(moved, config, target, zero_rates or {}, default_zero_rate)
+        again = _find(moved, config, target, rates, default_rate)
         kept = {r.load for r in again if r.accepted}
 
         def gain(regions: list[Region], block: list[int]) -> float:
@@ -110,14 +129,10 @@ def zero_skip(source: str | Module, target: str = "xzs", config: CoreConfig | No
                 and gain(again, g.block) - gain(found, g.block) > g.extra]
         if used == groups:
             if _worth(again) > _worth(found):
-                flow, found = moved, again
+                return moved, again, groups
             break
         groups = used
-    if any(r.accepted for r in found):
-        text = _write(flow, config, found)
-    else:                                 # unchanged: the input itself, byte for byte
-        text = source if isinstance(source, str) else original
-    return SkipResult(text, found, target, config.name, flow)
+    return flow, found, []
 
 
 def _find(flow: Flow, config: CoreConfig, target: str, rates: Mapping[Site, float],

@@ -224,6 +224,7 @@ def test_interleaved_macs_are_regrouped_into_one_region_per_weight():
     kept = {result.flow.nodes[r.load].ins.text(): r.end - r.start
             for r in result.regions if r.accepted}
     assert kept == {"lw t0, 0(s0)": 16, "lw t3, 0(t5)": 3, "lw t4, 4(t5)": 4}
+    assert "1 block(s) regrouped" in result.explain()
     rng = np.random.default_rng(5)
     xs = rng.integers(-9, 9, (IMAGES, 2)) * (rng.random((IMAGES, 2)) < 0.5)
     w = rng.integers(-9, 9, (2, 4)) * (rng.random((2, 4)) < 0.5)
