@@ -124,9 +124,9 @@ def _regroup(flow: Flow, found: list[Region], config: CoreConfig, target: str,
         def gain(regions: list[Region], block: list[int]) -> float:
             return sum(r.benefit for r in regions if r.accepted and r.load in block)
 
-        # a block's loads run as often as it does: the benefits and the stalls compare
-        used = [g for g in groups if g.loads & kept
-                and gain(again, g.block) - gain(found, g.block) > g.extra]
+        # never a slower schedule: the benefits rest on zero rates that may be a guess
+        used = [g for g in groups if g.loads & kept and g.extra <= 0
+                and gain(again, g.block) > gain(found, g.block)]
         if used == groups:
             if _worth(again) > _worth(found):
                 return moved, again, groups
