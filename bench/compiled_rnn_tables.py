@@ -88,8 +88,7 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=100, help="test images (default 100)")
     parser.add_argument("--calibration", type=int, default=0,
                         help="training images the pass profiles zero rates on (default 0: "
-                             "none, the pass assumes its default rate; profiling runs "
-                             "unicorn with a Python hook, about 15 s per SNN image)")
+                             "none, the pass assumes its default rate)")
     args = parser.parse_args()
     print(table(args.images, args.calibration))
 

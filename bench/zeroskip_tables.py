@@ -4,7 +4,7 @@ sasa) next to the hand-written branch.S / xzs.S / sasa.S, on both presets.
 
     python bench/zeroskip_tables.py [--images N] [--no-profile]
 
-The pass gets the zero rates of the loads profiled on the baseline (unicorn), as the
+The pass gets the zero rates of the loads profiled on the baseline, as the
 network compiler would pass them; --no-profile uses its default guess (0.5). Every pass
 output also runs with verify-skips (skipped blocks executed and checked; the cycles come
 from the normal run) and its outputs are compared with the baseline's.

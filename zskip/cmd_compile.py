@@ -73,8 +73,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _zero_skip(args: argparse.Namespace, config) -> tuple[str, str]:
     from zskip.compiler.zeroskip import zero_skip_assembly
+    from zskip.kernels.registry import variant_config
     path = Path(args.input)
-    result = zero_skip_assembly(path.read_text(), args.variant or "xzs", config,
+    text = path.read_text()
+    variant = args.variant or "xzs"
+    if variant == "baseline":
+        return text, "baseline: the program unchanged (no zero tests)"
+    result = zero_skip_assembly(text, variant, variant_config(config, variant),
                                 filename=str(path), zero_rate=args.zero_rate)
     return result.text, result.explain()
 

@@ -12,7 +12,7 @@ block (`hoist_room`) past records it does not depend on.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from zskip.core_model.config import CoreConfig
 
@@ -42,6 +42,10 @@ class Region:
     accepted: bool = False
     reason: str = ""          # why null / why not, for explain()
     written_live: int = 0     # live registers the region writes with their own value
+    # SASA: every in-time entry found (gain, start, end, cycles, gap, hoist, written,
+    # loops, "sasa"): a later start makes its first records the trigger
+    options: list[tuple] = field(default_factory=list)
+    skz_option: tuple | None = None   # target sasa: the best skz region, the fallback
 
     @property
     def trigger(self) -> int:
@@ -128,25 +132,35 @@ def _best_region(flow: Flow, config: CoreConfig, how: str, region: Region) -> No
         found = _region_from(flow, config, how, region, s, room)
         if isinstance(found, str):
             reasons.append(found)
-        elif best is None or found[0] > best[0]:
+            continue
+        found, options, skz = found
+        region.options += options
+        if skz is not None and (region.skz_option is None or skz[0] > region.skz_option[0]):
+            region.skz_option = skz
+        if best is None or found[0] > best[0]:
             best = found
     if best is None:
         region.reason = reasons[-1] if reasons else \
             f"{symbolic.reg_name(r)} is not read before it is overwritten or control leaves"
         return
-    _, region.start, region.end, region.cycles, region.gap, region.hoist, \
-        region.written_live, region.loops, region.how = best
-    region.benefit = best[0]
+    _take(region, best)
     region.reason = _why_null(flow, region)
+
+
+def _take(region: Region, option: tuple) -> None:
+    region.benefit, region.start, region.end, region.cycles, region.gap, region.hoist, \
+        region.written_live, region.loops, region.how = option
 
 
 def _region_from(flow: Flow, config: CoreConfig, how: str, region: Region, s: int,
                  room: int):
-    """The most beneficial region [s, e), or a sentence saying why there is none."""
+    """The most beneficial region [s, e) and every SASA entry from s that decides in
+    time, or a sentence saying why there is none."""
     k, r = region.load, region.reg
-    verdict = symbolic.run(flow, s, (r,), SASA_MAX if how == "sasa" else MAX_REGION)
+    verdict = symbolic.run(flow, s, (r,), SASA_MAX if how == "sasa" else MAX_REGION,
+                           prefix=k + 1)
     line = flow.nodes[s].ins.loc[1]
-    best, last_problem = None, None
+    best, last_problem, options, skz = None, None, [], None
     for e in verdict.valid_ends:
         bad, written = symbolic.exit_problems(flow, verdict, e)
         if how != "beqz" and written >> r & 1:
@@ -167,10 +181,15 @@ def _region_from(flow: Flow, config: CoreConfig, how: str, region: Region, s: in
             if test == "sasa" and prefix + extra == 0:
                 continue                   # no instruction to trigger on
             gain = cost.benefit(config, test, region.p_zero, cycles, gap)
+            option = (gain, s, e, cycles, gap, extra, written, loops, test)
+            if test == "sasa" and gap >= cost.gap_needed(config, "sasa") and gain > 0:
+                options.append(option)
+            if how == "sasa" and test == "skz" and (skz is None or gain > skz[0]):
+                skz = option
             if best is None or gain > best[0]:
-                best = (gain, s, e, cycles, gap, extra, written, loops, test)
+                best = option
     if best is not None:
-        return best
+        return best, options, skz
     if verdict.bad_store is not None and verdict.bad_store[0] - s < 3:
         return f"from line {line}: {verdict.bad_store[1]}"
     if last_problem is not None:
@@ -205,10 +224,8 @@ def choose(flow: Flow, config: CoreConfig, regions: list[Region]) -> None:
     accepted: list[Region] = []
     found = [r for r in regions if r.start >= 0 and r.benefit > 0]
     for region in found:     # a trigger inside another region fires only when it runs
-        if region.how == "sasa" and any(o is not region and o.start <= region.trigger < o.end
-                                        for o in found):
-            _as_skz(flow, config, region)
-            region.benefit = _benefit(config, region, [])
+        if region.how == "sasa" and _inside_other(region, region.trigger, found):
+            _retrigger(flow, config, region, found)
     for region in sorted((r for r in regions if r.start >= 0), key=lambda r: -r.benefit):
         clash = _clash(flow, region, accepted)
         if clash and region.how == "sasa":
@@ -227,6 +244,66 @@ def choose(flow: Flow, config: CoreConfig, regions: list[Region]) -> None:
             continue
         region.accepted = True
         accepted.append(region)
+
+
+def _inside_other(region: Region, pc: int, regions: list[Region]) -> bool:
+    """Record pc lies in a region other than `region` and those around it (a trigger
+    there is fetched whenever the region runs)."""
+    return any(o is not region and o.start <= pc < o.end
+               and not (o.start <= region.start and region.end <= o.end) for o in regions)
+
+
+def _retrigger(flow: Flow, config: CoreConfig, region: Region, found: list[Region]) -> None:
+    """A SASA entry whose trigger lies in another region: the best entry that starts
+    later, so that the region's own first records (outside every other region) are
+    the trigger, if it beats a skz over the whole region."""
+    options = [o for o in region.options if _free_trigger(region, o, found)]
+    _as_skz(flow, config, region)
+    region.benefit = _benefit(config, region, [])
+    best = max(options, default=None, key=lambda o: o[0])
+    if best is not None and best[0] > region.benefit:
+        reason = region.reason.split("; a skz instead")[0]
+        _take(region, best)
+        region.reason = reason + (f"; the SASA trigger is the region's own record at line "
+                                  f"{flow.nodes[region.trigger].ins.loc[1]} (the record "
+                                  "before it lies in another region)")
+
+
+def _trigger_of(region: Region, option: tuple) -> int:
+    start, hoist = option[1], option[5]
+    return start - 1 if start - 1 > region.load else region.load - hoist - 1
+
+
+def _free_trigger(region: Region, option: tuple, regions: list[Region]) -> bool:
+    """The option's trigger (and moved load) lie outside every other region."""
+    hoist = option[5]
+    return not _inside_other(region, _trigger_of(region, option), regions) and not (
+        hoist and _inside_other(region, region.load - hoist, regions))
+
+
+def move_trigger(flow: Flow, region: Region, accepted: list[Region], address: int,
+                 entries: int, taken: set[int], tried: set[tuple]) -> bool:
+    """A SASA region whose table set (pc >> 2 mod entries, its trigger at `address`) is
+    taken: the best other entry of it whose trigger falls in a free set (estimated from
+    the distance in records; the caller lays the text out again and checks), that
+    clashes with no accepted region. False if there is none."""
+    others = [o for o in accepted if o is not region]
+    for option in sorted(region.options, key=lambda o: -o[0]):
+        if option in tried or option[0] <= 0:
+            continue
+        trigger = _trigger_of(region, option)
+        where = (address >> 2) + trigger - region.trigger
+        if where % entries in taken or not _free_trigger(region, option, others):
+            continue
+        moved = replace(region)
+        _take(moved, option)
+        if _clash(flow, moved, others):
+            continue
+        tried.add(option)
+        taken.add(where % entries)
+        _take(region, option)
+        return True
+    return False
 
 
 def demote(flow: Flow, config: CoreConfig, region: Region, accepted: list[Region]) -> None:
@@ -251,7 +328,13 @@ def _benefit(config: CoreConfig, region: Region, accepted: list[Region]) -> floa
 
 
 def _as_skz(flow: Flow, config: CoreConfig, region: Region) -> None:
-    """Fall back from a SASA entry to a skip-branch (the core has both)."""
+    """Fall back from a SASA entry to a skip-branch (the core has both): the best skz
+    region of the load (the callers check it against the accepted ones)."""
+    if region.skz_option is not None:
+        _take(region, region.skz_option)
+        region.reason += ("; a skz instead of a SASA entry (its trigger would lie in "
+                          "another region, or decide too late)")
+        return
     region.how = "skz"
     prefix = region.start - region.load - 1
     region.hoist = max(0, min(hoist_room(flow, region.load),
@@ -268,12 +351,10 @@ def _clash(flow: Flow, region: Region, accepted: list[Region]) -> str:
         line = flow.nodes[o.load].ins.loc[1]
         inside = o.start <= s and e <= o.end
         around = s <= o.start and o.end <= e
-        if (inside or around) and "sasa" in (region.how, o.how):
-            return f"nests with the region of the load at line {line} (SASA entries cannot)"
         if not (e <= o.start or o.end <= s or inside or around):
             return f"overlaps the region of the load at line {line}"
         for a, b in ((region, o), (o, region)):
-            if a.how == "sasa" and b.start <= a.trigger < b.end:
+            if a.how == "sasa" and _inside_other(a, a.trigger, [b]):
                 return f"a SASA trigger would lie inside the region of line {line}"
         for a, b in ((region, o), (o, region)):
             if a.hoist and any(a.load - a.hoist <= x <= a.load for x in (b.start, b.end)):
@@ -283,4 +364,14 @@ def _clash(flow: Flow, region: Region, accepted: list[Region]) -> str:
             return f"its load would move across the load at line {line}"
         if region.written_live >> o.reg & 1 or o.written_live >> region.reg & 1:
             return f"it rewrites the zero-detect register of line {line} (or the reverse)"
+    # a SASA block's length counts the tests of the regions nested in it
+    for outer in [region] + [o for o in accepted if o.how == "sasa" and
+                             o.start <= s and e <= o.end]:
+        if outer.how != "sasa":
+            continue
+        tests = sum(1 for o in [region, *accepted] if o is not outer and o.how != "sasa"
+                    and outer.start <= o.start and o.end <= outer.end)
+        if outer.end - outer.start + tests > SASA_MAX:
+            return (f"the SASA block of line {flow.nodes[outer.load].ins.loc[1]} would be "
+                    f"longer than {SASA_MAX} instructions with the tests nested in it")
     return ""

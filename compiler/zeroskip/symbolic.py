@@ -135,9 +135,13 @@ def transfer(ins, k: int, state: list) -> tuple[list, str | None]:
     return out, None
 
 
-def run(flow: Flow, s: int, zero_regs: tuple[int, ...], cap: int) -> Verdict:
+def run(flow: Flow, s: int, zero_regs: tuple[int, ...], cap: int,
+        prefix: int | None = None) -> Verdict:
     """Symbolically execute from record s under Z (zero_regs hold 0), as far as a region
-    starting at s could reach (at most `cap` records)."""
+    starting at s could reach (at most `cap` records). `prefix`: the first record of
+    the straight-line run that always precedes s (after the zero operand's load): the
+    entry values are what it computes (`lw acc` before the region: the region's
+    `sw acc` writes back what was loaded); a store in it forgets loaded values."""
     nodes, preds = flow.nodes, flow.preds
     e_max, stop = min(s + cap, len(nodes)), "the length limit"
     for q in range(s, e_max):
@@ -158,6 +162,12 @@ def run(flow: Flow, s: int, zero_regs: tuple[int, ...], cap: int) -> Verdict:
     entry[0] = ZERO
     for r in zero_regs:
         entry[r] = ZERO
+    for k in range(s if prefix is None else prefix, s):
+        ins = nodes[k].ins
+        if ins.row.cls.memory == "store":
+            entry = [("in", r) if _loaded(v) else v for r, v in enumerate(entry)]
+        else:
+            entry, _ = transfer(ins, k, entry)
     verdict = Verdict(s, e_max, stop, entry=entry)
     outs: dict[int, list] = {}
     phis: dict[int, set[int]] = {}     # record -> registers that are phis there
@@ -199,6 +209,11 @@ def run(flow: Flow, s: int, zero_regs: tuple[int, ...], cap: int) -> Verdict:
         if max_pred < e and max_succ <= e and k in outs and e in exits:
             verdict.valid_ends.append(e)
     return verdict
+
+
+def _loaded(v) -> bool:
+    """The term holds a value loaded from memory."""
+    return v[0] == "ld" or any(type(x) is tuple and _loaded(x) for x in v[1:])
 
 
 def _outside_entry(flow: Flow, s: int, q: int) -> bool:
