@@ -104,7 +104,7 @@ def _digest(value: object) -> str:
 def _compile(net: Network, variant: str, config: CoreConfig, options: CodegenOptions,
              samples: np.ndarray | None, images: int) -> CompiledNetwork:
     source = program(net, options, images, samples)
-    filename = f"<{net.name}>"
+    filename = f"<{net.name} baseline>"    # explain names lines of the baseline program
     skip = None
     if variant != "baseline":
         rates = None if samples is None else _zero_rates(net, options, samples, config, filename)

@@ -194,8 +194,9 @@ def _region_from(flow: Flow, config: CoreConfig, how: str, region: Region, s: in
         return f"from line {line}: {verdict.bad_store[1]}"
     if last_problem is not None:
         e, bad = last_problem
-        names = ", ".join(symbolic.reg_name(b) for b in bad)
-        return (f"from line {line}: {names} would change and is read after line "
+        names = ", ".join(dict.fromkeys(symbolic.reg_name(b) for b in bad))
+        verb = "is" if len(set(bad)) == 1 else "are"
+        return (f"from line {line}: {names} would change and {verb} read after line "
                 f"{flow.nodes[e - 1].ins.loc[1]}")
     return f"from line {line}: no closed region ({verdict.stop})"
 
