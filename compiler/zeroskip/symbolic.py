@@ -223,7 +223,7 @@ def _outside_entry(flow: Flow, s: int, q: int) -> bool:
         return True
     for name in flow.nodes[q].ins.labels:
         for ref in flow.refs.get(name, ()):
-            if ref is None or ref < s or flow.nodes[ref].ins.branch_target != name:
+            if ref is None or ref < s or flow.targets[ref] != name:
                 return True
     return False
 

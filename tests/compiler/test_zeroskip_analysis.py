@@ -154,3 +154,74 @@ _start:
     assert not result.changed
     text = result.explain()
     assert "t.S:6" in text and "unchanged" in text and "no region" in text
+
+
+def test_a_call_site_needs_only_what_is_live_after_it():
+    body = """
+_start:
+    li   t5, 7
+    jal  t3, set_t4          # 1: t5 is read after this call ...
+    add  s0, s0, t5
+    add  s0, s0, t4
+    jal  t3, set_t4          # 4: ... and not after this one
+    li   t5, 1
+    add  s0, s0, t5
+    j    done
+set_t4:
+    li   t4, 2
+    jr   t3
+done:
+"""
+    flow = flow_of(body)
+    t4, t5 = 1 << 29, 1 << 30
+    assert flow.nodes[1].live_in & t5 and not flow.nodes[4].live_in & t5
+    # the routine always writes t4: t4 is dead before either call
+    assert not flow.nodes[1].live_in & t4 and not flow.nodes[4].live_in & t4
+    # inside the routine, what any caller reads after it stays live
+    assert flow.nodes[flow.label_at["set_t4"]].live_in & t5
+
+
+def test_printed_call_pair_is_a_call_and_its_label_no_jump_target():
+    body = """
+_start:
+    la   t1, table
+    lw   t1, 0(t1)
+    call f                   # printed as auipc ra / jalr ra: still a call of f
+    add  s0, s0, t4
+    j    done
+f:
+    jr   t1
+g:
+    li   t4, 1
+    ret
+done:
+"""
+    module = parse(body + EXIT + "    .data\ntable: .word g\n", "t.S")
+    again = parse(print_module(module), "t.S")
+    assemble(again)
+    flow = Flow(again)
+    call = next(k for k, n in enumerate(flow.nodes) if n.callee is not None)
+    assert flow.nodes[call].callee == flow.label_at["f"]
+    assert flow.address_taken == [flow.label_at["g"]]
+    assert not flow.nodes[call].live_in & (1 << 29)       # g writes t4
+
+
+def test_return_through_another_link_register_keeps_everything_live():
+    body = """
+_start:
+    li   s1, 3
+    call g
+    add  s0, s0, s1
+    j    done
+g:
+    jal  t3, h               # h returns through ra: out of g's frame
+    li   s1, 9
+    ret
+h:
+    ret
+done:
+"""
+    flow = flow_of(body)
+    s1 = 1 << 9
+    assert flow.nodes[flow.label_at["g"]].live_in & s1
+    assert flow.nodes[flow.label_at["h"]].live_in & s1
