@@ -70,7 +70,9 @@ class SkipResult:
             out.append(
                 f"- {head}: {verdict}, {r.how} over {lines} ({r.end - r.start} "
                 f"instructions{', ' + str(r.loops) + ' loop(s)' if r.loops else ''}); "
-                f"null when {reg_name(r.reg)} == 0: {r.reason}. Estimate: "
+                f"null when {reg_name(r.reg)} == 0"
+                f"{f' or {reg_name(r.reg2)} == 0' if r.how == 'skz2' else ''}: "
+                f"{r.reason}. Estimate: "
                 f"{r.cycles:.1f} cycles per pass, p(zero) {r.p_zero:.2f}, "
                 f"{r.gap} instructions before the decision"
                 f"{f' (load moved up {r.hoist})' if r.hoist else ''}, "

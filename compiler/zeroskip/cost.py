@@ -20,10 +20,11 @@ TRIP_COUNT = 8        # iterations assumed for a loop inside a region (no profil
 
 
 def gap_needed(config: CoreConfig, how: str) -> int:
-    """Instructions needed between the load and its skz ("skz"), SASA trigger ("sasa")
-    or beqz ("beqz")."""
+    """Instructions needed between the load and its skz ("skz", "skz2": the later of its
+    loads), SASA trigger ("sasa") or beqz ("beqz")."""
     p = config.pipeline
-    return {"skz": p.stages - p.decode_stage - 1, "sasa": p.stages - 2,
+    skz = p.stages - p.decode_stage - 1
+    return {"skz": skz, "skz2": skz, "sasa": p.stages - 2,
             "beqz": p.memory_stages}[how]
 
 
@@ -64,7 +65,7 @@ def skip_cost(config: CoreConfig, how: str, p_zero: float, gap: int) -> float:
     """Cycles the test itself adds per execution of the region (not counting what it
     saves): the test instruction, its penalties, and a stall if the load is too close."""
     p = config.pipeline
-    if how == "skz":
+    if how in ("skz", "skz2"):
         return (1 + p_zero * p.skip_taken_penalty
                 + (1 - p_zero) * p.skip_not_taken_penalty)
     if how == "sasa":

@@ -9,6 +9,11 @@ A candidate is a load of register r (record k) and a region [s, e) of records wi
   outside, every way out goes to e.
 When the prefix is too short for the decision stage, the load may move up its basic
 block (`hoist_room`) past records it does not depend on.
+
+xzs: where the first record that reads r is a product of r and a value another load
+put in the straight-line run before (x * w), the region may instead be null under
+either zero, {r == 0} and {r2 == 0} each, and tested by `skz2 r, r2`: it pays when the
+chance that either is zero (taken as independent) outweighs r's alone.
 """
 from __future__ import annotations
 
@@ -46,6 +51,9 @@ class Region:
     # loops, "sasa"): a later start makes its first records the trigger
     options: list[tuple] = field(default_factory=list)
     skz_option: tuple | None = None   # target sasa: the best skz region, the fallback
+    reg2: int = 0             # skz2: the other operand's register and load
+    load2: int = -1
+    alone: tuple | None = None    # skz2: (option, p_zero) of the load's own best skz
 
     @property
     def trigger(self) -> int:
@@ -97,8 +105,84 @@ def candidates(flow: Flow, config: CoreConfig, how: str, rates, default_rate: fl
             continue
         region = Region(k, r, p_zero=rates.get(site(ins), default_rate))
         _best_region(flow, config, how, region)
+        if how == "skz":
+            _best_pair(flow, config, region,
+                       lambda j: rates.get(site(flow.nodes[j].ins), default_rate))
         out.append(region)
     return out
+
+
+def _follows(flow: Flow, k: int, q: int) -> bool:
+    """Record q follows k, and only k, in a straight line."""
+    return q == k + 1 and flow.next_of(k) == q and flow.preds[q] == [k]
+
+
+def _partner(flow: Flow, k: int, r: int) -> tuple[int, int] | None:
+    """(record, register) of the load of the other operand of the first product that
+    reads r after load k, when that load lies in the straight-line run before it."""
+    q = k + 1
+    while q < len(flow.nodes) and q - k <= MAX_PREFIX and _follows(flow, q - 1, q):
+        node = flow.nodes[q]
+        if node.use >> r & 1:
+            if node.ins.row.name != "mul":
+                return None
+            others = [x for x in node.ins.x_uses if x != r]
+            if len(others) != 1:
+                return None
+            r2 = others[0]
+            j = q - 1
+            while q - j <= MAX_PREFIX:
+                if flow.nodes[j].defs >> r2 & 1:
+                    ok = j < k and flow.nodes[j].ins.row.cls.name == "load"
+                    return (j, r2) if ok else None
+                if j == 0 or not _follows(flow, j - 1, j) or flow.nodes[j - 1].ins.row.cls.flow:
+                    return None
+                j -= 1
+            return None
+        if node.defs >> r & 1 or node.ins.row.cls.flow:
+            return None
+        q += 1
+    return None
+
+
+def _best_pair(flow: Flow, config: CoreConfig, region: Region, p_of) -> None:
+    """skz2 over a region null when either factor of a product is zero, if that beats
+    the load's own region (the later load of the two decides the gap)."""
+    k, r = region.load, region.reg
+    partner = _partner(flow, k, r)
+    if partner is None:
+        return
+    k2, r2 = partner
+    p_either = 1 - (1 - region.p_zero) * (1 - p_of(k2))
+    room = hoist_room(flow, k)
+    best = None
+    for s in _starts(flow, k, r):
+        if any(flow.nodes[j].defs >> r2 & 1 for j in range(k2 + 1, s)):
+            break
+        own = symbolic.run(flow, s, (r,), MAX_REGION, prefix=k + 1)
+        other = symbolic.run(flow, s, (r2,), MAX_REGION, prefix=k2 + 1)
+        for e in sorted(set(own.valid_ends) & set(other.valid_ends)):
+            bad, written = symbolic.exit_problems(flow, own, e)
+            bad2, written2 = symbolic.exit_problems(flow, other, e)
+            written |= written2
+            if bad or bad2 or written & ((1 << r) | (1 << r2)):
+                continue        # a write of either clears its SpRF bit
+            cycles = cost.region_cycles(config, flow, s, e)
+            loops = sum(1 for q in range(s, e) for h in flow.nodes[q].succs if s <= h <= q)
+            prefix = s - k - 1
+            extra = max(0, min(room, cost.gap_needed(config, "skz2") - prefix))
+            gain = cost.benefit(config, "skz2", p_either, cycles, prefix + extra)
+            if best is None or gain > best[0]:
+                best = (gain, s, e, cycles, prefix + extra, extra, written, loops, "skz2")
+    if best is None or best[0] <= max(region.benefit, 0.0):
+        return
+    if region.start >= 0:
+        region.alone = ((region.benefit, region.start, region.end, region.cycles,
+                         region.gap, region.hoist, region.written_live, region.loops,
+                         region.how), region.p_zero)
+    _take(region, best)
+    region.reg2, region.load2, region.p_zero = r2, k2, p_either
+    region.reason = _why_null(flow, region)
 
 
 def _starts(flow: Flow, k: int, r: int) -> list[int]:
@@ -228,6 +312,15 @@ def choose(flow: Flow, config: CoreConfig, regions: list[Region]) -> None:
         if region.how == "sasa" and _inside_other(region, region.trigger, found):
             _retrigger(flow, config, region, found)
     for region in sorted((r for r in regions if r.start >= 0), key=lambda r: -r.benefit):
+        if region.how == "skz2" and any(o.load == region.load2 and o.start <= region.start
+                                        and region.end <= o.end for o in accepted):
+            _alone(flow, region)     # inside the other load's region: its zero is skipped
+            if region.start < 0:
+                continue
+        if any(o.how == "skz2" and o.load2 == region.load
+               and (o.start, o.end) == (region.start, region.end) for o in accepted):
+            region.reason += "; rejected: a skz2 over the same records tests it already"
+            continue
         clash = _clash(flow, region, accepted)
         if clash and region.how == "sasa":
             _as_skz(flow, config, region)            # SASA cannot nest; skz can
@@ -245,6 +338,20 @@ def choose(flow: Flow, config: CoreConfig, regions: list[Region]) -> None:
             continue
         region.accepted = True
         accepted.append(region)
+
+
+def _alone(flow: Flow, region: Region) -> None:
+    """A skz2 region back to its load's own skz region (or none)."""
+    option = region.alone
+    region.reg2, region.load2, region.alone = 0, -1, None
+    if option is None:
+        region.start = region.end = -1
+        region.reason = ("the product's region lies inside the other operand's region, "
+                         "and the load has none of its own")
+        return
+    _take(region, option[0])
+    region.p_zero = option[1]
+    region.reason = _why_null(flow, region)
 
 
 def _inside_other(region: Region, pc: int, regions: list[Region]) -> bool:
@@ -363,8 +470,13 @@ def _clash(flow: Flow, region: Region, accepted: list[Region]) -> str:
         ozone = (o.load - o.hoist, o.load)
         if (region.hoist or o.hoist) and zone[0] <= ozone[1] and ozone[0] <= zone[1]:
             return f"its load would move across the load at line {line}"
-        if region.written_live >> o.reg & 1 or o.written_live >> region.reg & 1:
+        if region.written_live & ((1 << o.reg) | (1 << o.reg2)) & ~1 or \
+                o.written_live & ((1 << region.reg) | (1 << region.reg2)) & ~1:
             return f"it rewrites the zero-detect register of line {line} (or the reverse)"
+        for a, b in ((region, o), (o, region)):
+            if b.start <= a.load2 < b.end and not (b.start <= a.start and a.end <= b.end):
+                return (f"the other operand of a skz2 would be loaded inside the region "
+                        f"of line {line}")
     # a SASA block's length counts the tests of the regions nested in it
     for outer in [region] + [o for o in accepted if o.how == "sasa" and
                              o.start <= s and e <= o.end]:

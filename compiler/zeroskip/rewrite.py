@@ -145,6 +145,11 @@ def apply(flow: Flow, regions: list[Region], scopes: dict[int, int]
             # the length from the labels: tests of regions nested inside count too
             setups[entry] += [f"\tla {scratch}, {trigger}",
                               f"\tsasa.or {scratch}, {reg}, {reg}, ({end} - {trigger}) / 4 - 1"]
+        elif region.how == "skz2":
+            other = nodes[region.load2].ins
+            replace.setdefault(other, [f"\t{zd(other)}"])
+            before[region.start][3].append(
+                f"\tskz2 {reg}, {ABI_NAMES[region.reg2]}, {end}")
         else:
             test = "skz" if region.how == "skz" else "beqz"
             before[region.start][3].append(f"\t{test} {reg}, {end}")

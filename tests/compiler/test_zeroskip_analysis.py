@@ -225,3 +225,58 @@ done:
     s1 = 1 << 9
     assert flow.nodes[flow.label_at["g"]].live_in & s1
     assert flow.nodes[flow.label_at["h"]].live_in & s1
+
+
+PRODUCTS = """
+    .text
+    .globl _start
+_start:
+    la   a0, x
+    la   a1, w
+    li   s0, 0
+    li   s1, 16
+loop:
+    lb   t0, 0(a0)
+    lb   t1, 0(a1)
+    addi a0, a0, 1
+    addi a1, a1, 1
+    mul  t2, t1, t0
+    add  s0, s0, t2
+    addi s1, s1, -1
+    bnez s1, loop
+    mv   a0, s0
+    li   a1, 0
+    li   a2, 0
+    li   a7, 93
+    ecall
+    .data
+x: .byte 0, 1, 2, 0, 3, 0, 0, 4, 5, 0, 6, 7, 0, 0, 8, 9
+w: .byte 1, 0, 2, 3, 0, 4, 5, 0, 6, 7, 0, 8, 9, 1, 0, 2
+"""
+
+
+def test_skz2_skips_a_product_when_either_factor_is_zero():
+    from zskip.core_model import Machine, load_config
+    from zskip.kernels.registry import variant_config
+    cfg = variant_config(load_config("embedded"), "xzs")
+    rates = {("t.S", 10): 0.4, ("t.S", 11): 0.3}       # either: 0.58
+    result = zero_skip(PRODUCTS, "xzs", cfg, filename="t.S", zero_rates=rates)
+    kept = [r for r in result.regions if r.accepted]
+    assert [r.how for r in kept] == ["skz2"], result.explain()
+    assert abs(kept[0].p_zero - 0.58) < 1e-9
+    assert "skz2 t1, t0" in result.text and "lb.zd t0" in result.text \
+        and "lb.zd t1" in result.text
+    cycles = []
+    for text, verify in ((PRODUCTS, False), (result.text, True), (result.text, False)):
+        machine = Machine(assemble(text, "t.S"), cfg, verify_skips=verify)
+        cycles.append(machine.run().cycles)
+        assert machine.exit_code == 108             # sum x * w mod 256
+    assert cycles[2] < cycles[0]
+
+
+def test_skz2_is_not_generated_for_a_branch_target_or_a_rare_zero():
+    rates = {("t.S", 10): 0.0, ("t.S", 11): 0.0}
+    assert not zero_skip(PRODUCTS, "xzs", filename="t.S", zero_rates=rates).changed
+    branch = zero_skip(PRODUCTS, "branch", filename="t.S",
+                       zero_rates={("t.S", 10): 0.4, ("t.S", 11): 0.3})
+    assert all(r.how != "skz2" for r in branch.regions)
