@@ -5,10 +5,10 @@
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
+from .generated import generator_main
 from .table import (CORE_CSRS, CSRS, EXTENSION, FIELDS, INSTRUCTIONS, OP_CLASSES,
                     OPCLASS_TABLE, REDIRECT_STAGES, SYSCALLS, Field)
 
@@ -134,19 +134,7 @@ def _numbers(comment: str, enum: str, prefix: str, numbers: dict[str, int],
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="fail if the committed header differs from a fresh generation")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        if not HEADER_PATH.exists() or HEADER_PATH.read_text() != text:
-            print(f"{HEADER_PATH} is stale: run python -m zskip.isa.cheader", file=sys.stderr)
-            return 1
-        return 0
-    HEADER_PATH.parent.mkdir(parents=True, exist_ok=True)
-    HEADER_PATH.write_text(text)
-    return 0
+    return generator_main(HEADER_PATH, render, "zskip.isa.cheader", __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":

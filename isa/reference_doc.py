@@ -9,10 +9,10 @@ file's own comments, which carry the semantics. Nothing is written twice.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
+from .generated import generator_main
 from .table import (EXTENSION, FIELDS, FORMATS, INSTRUCTIONS, OPCLASS_TABLE, OPCODE_DIR,
                     Instruction, OpClass)
 
@@ -214,20 +214,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="fail if the committed page differs from a fresh generation")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        if not DOC_PATH.exists() or DOC_PATH.read_text() != text:
-            print(f"{DOC_PATH} is stale: run python -m zskip.isa.reference_doc",
-                  file=sys.stderr)
-            return 1
-        return 0
-    DOC_PATH.parent.mkdir(parents=True, exist_ok=True)
-    DOC_PATH.write_text(text)
-    return 0
+    return generator_main(DOC_PATH, render, "zskip.isa.reference_doc", __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":

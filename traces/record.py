@@ -12,11 +12,12 @@ static assertion in zs_core.c.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import numpy as np
+
+from zskip.isa.generated import generator_main
 
 # Stall causes in the core's counter order (zs_core.h, ZS_COUNTER_LIST: STALL_<CAUSE>),
 # without the pipeline fill, which belongs to no instruction; the names are Stats.stalls'.
@@ -96,18 +97,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="fail if the committed header differs from a fresh generation")
-    args = parser.parse_args(argv)
-    text = render()
-    if args.check:
-        if not HEADER_PATH.exists() or HEADER_PATH.read_text() != text:
-            print(f"{HEADER_PATH} is stale: run python -m zskip.traces.record", file=sys.stderr)
-            return 1
-        return 0
-    HEADER_PATH.write_text(text)
-    return 0
+    return generator_main(HEADER_PATH, render, "zskip.traces.record", __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":
