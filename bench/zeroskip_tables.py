@@ -22,7 +22,7 @@ from zskip.core_model import CoreConfig, Machine, load_config
 from zskip.isa.assembler import assemble, parse
 from zskip.isa.program import Program
 from zskip.kernels import ffnn
-from zskip.kernels.harness import fetch, kernel_path, place, placed_program
+from zskip.kernels.harness import fetch, kernel_path, placed_program
 from zskip.kernels.registry import variant_config
 from zskip.traces.digits import load_digits
 
@@ -40,19 +40,8 @@ def ffnn_source(kernel: ffnn.FfnnKernel, variant: str, n_images: int) -> tuple[s
 def ffnn_machine(kernel: ffnn.FfnnKernel, program: Program, config: CoreConfig,
                  images: np.ndarray, verify_skips: bool = False) -> Machine:
     """kernels.ffnn.build_machine for a program given as such (a pass output)."""
-    net = ffnn.load_network(kernel.network)
-    blob, records = ffnn._layout(net, kernel.dense)
     machine = Machine(program, config, verify_skips=verify_skips)
-    params = machine.symbol("params")
-    buffers = (machine.symbol("buf0"), machine.symbol("buf1"))
-    table = np.zeros((len(records), ffnn.LAYER_WORDS), dtype=np.int64)
-    for k, (routine, w_at, b_at, n_in, n_out, shift) in enumerate(records):
-        out = 0 if k == len(records) - 1 else buffers[k % 2]
-        table[k, :7] = (routine, params + w_at, params + b_at, out, n_in, n_out, shift)
-    place(machine, "params", np.frombuffer(blob, dtype=np.uint8), "<u1")
-    place(machine, "layers", table, "<i4")
-    place(machine, "n_layers", np.array([len(records)]), "<i4")
-    place(machine, "images", images.reshape(len(images), -1), "<i1")
+    ffnn.place_network(machine, ffnn.load_network(kernel.network), kernel.dense, images)
     return machine
 
 

@@ -137,6 +137,15 @@ def build_machine(kernel: FfnnKernel, variant: str, config: CoreConfig, images: 
     if variant == "sasa":
         _check_sasa_sets(program, {r[0] for r in records}, config.sasa_entries)
     machine = Machine(program, config, functional=functional, verify_skips=verify_skips)
+    place_network(machine, net, kernel.dense, images)
+    return machine
+
+
+def place_network(machine: Machine, net: Network, dense: str, images: np.ndarray) -> None:
+    """Write `net` (its dense layers run by the routine `dense`), its layer table and
+    `images` into a machine running one of kernels/ffnn/*.S (or a program made from
+    one, e.g. by the zero-skip pass)."""
+    blob, records = _layout(net, dense)
     params = machine.symbol("params")
     buffers = (machine.symbol("buf0"), machine.symbol("buf1"))
     table = np.zeros((len(records), LAYER_WORDS), dtype=np.int64)
@@ -147,7 +156,6 @@ def build_machine(kernel: FfnnKernel, variant: str, config: CoreConfig, images: 
     place(machine, "layers", table, "<i4")
     place(machine, "n_layers", np.array([len(records)]), "<i4")
     place(machine, "images", images.reshape(len(images), -1), "<i1")
-    return machine
 
 
 def sparsity(net: Network, inputs: list[np.ndarray]) -> dict[str, float]:
