@@ -418,8 +418,9 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * operand waits. */
 #define END_BLOCK() do { \
         const zs_block *k_ = &st->u.blocks[blk]; \
-        if (__builtin_expect(pipe_all_ready(&pipe) && cache_unchanged(&st->u.icache, k_->igen), \
-                             1)) { \
+        if (__builtin_expect(cache_unchanged(&st->u.icache, k_->igen) && \
+                             (pipe_all_ready(&pipe) || \
+                              OUT_OF_LINE(block_inputs_ready(st, &p_, blk))), 1)) { \
             if (__builtin_expect(!dextra, 1)) \
                 run_static(st, &pipe, blk, end); \
             else if (k_->no_waits) \

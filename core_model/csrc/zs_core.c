@@ -322,9 +322,24 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
         memset(opc, 0, sizeof opc);
         zs_pipe p = { .next_ex = entry, .fetch_line = first_line, .real_icache = 0,
                       .ready = ready, .ready_opc = opc, .ctr = ctr };
-        for (uint32_t i = 0; i < len; i++)
-            pipe_slot(st, &p, b + i, pc + 4 * i, st->u.dcache.geo.hit_latency - 1,
+        uint64_t written = 1ull << 0;        /* x0 is always ready */
+        for (uint32_t i = 0; i < len; i++) {
+            const zs_slot *s = b + i;
+            if (e == 0) {                    /* its inputs (alike for every end) */
+                uint32_t r[3] = { reads_rs1[s->id] ? s->rs1 : 0, reads_rs2[s->id] ? s->rs2 : 0,
+                                  reads_rd[s->id] ? s->rd : 0 };
+                for (int j = 0; j < 3; j++) {
+                    if (written >> r[j] & 1) continue;
+                    written |= 1ull << r[j];
+                    k->inputs[k->ninputs].reg = r[j];
+                    k->inputs[k->ninputs].at = (uint32_t)(p.next_ex - entry);
+                    k->ninputs++;
+                }
+                if (writes_rd[s->id]) written |= 1ull << s->rd;
+            }
+            pipe_slot(st, &p, s, pc + 4 * i, st->u.dcache.geo.hit_latency - 1,
                       i == len - 1 ? end_code(st, end, e) : END_NONE);
+        }
         k->cycles[e] = (uint32_t)(p.next_ex - entry);
         if (p.waits) k->no_waits = 0;
         k->last_t = (uint32_t)(p.t - entry);
@@ -368,6 +383,25 @@ static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot
     if (!cache_unchanged(&st->u.icache, k->igen))   /* a line moved: find them again */
         k->igen = cache_locate_lines(&st->u.icache, k->first_line, k->nlines, k->line_index);
     cache_claim(&st->u.icache, index);
+}
+
+/* May the block start on its static schedule although some register's ready time is
+ * later than the next EX start (pipe_all_ready failed)? Yes when each of its inputs is
+ * ready by the earliest EX start of its first reader (no operand wait moves). The
+ * pending ready times are written first; max_ready becomes exact again (so the cheap
+ * test passes once every register is ready). */
+static int block_inputs_ready(zs_state *st, zs_pipe *p, uint32_t index)
+{
+    const zs_block *k = &st->u.blocks[index];
+    pipe_settle(st, p);
+    uint64_t m = 0;
+    for (uint32_t r = 0; r < 33; r++)
+        if (p->ready[r] > m) m = p->ready[r];
+    p->max_ready = m;
+    if (m <= p->next_ex) return 1;
+    for (uint32_t i = 0; i < k->ninputs; i++)
+        if (p->ready[k->inputs[i].reg] > p->next_ex + k->inputs[i].at) return 0;
+    return 1;
 }
 
 /* A block execution without dynamic events: its static schedule shifted to the entry

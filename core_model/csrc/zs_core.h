@@ -71,7 +71,7 @@ enum zs_unsafe {
  * run of decoded code (fence.i starts over), each at most ZS_BLOCK_MAX_LEN long. */
 #define ZS_MAX_BLOCKS 4096
 #define ZS_BLOCK_MAX_LEN 256
-#define ZS_BLOCK_MAX_LINES 8
+#define ZS_BLOCK_MAX_LINES 72      /* ZS_BLOCK_MAX_LEN words on 16-byte lines, and more */
 /* The counters a block's static schedule changes (STALL_LOAD_USE .. MISPREDICTIONS). */
 #define ZS_BLOCK_CTR_FIRST ZC_STALL_LOAD_USE
 #define ZS_BLOCK_CTRS (ZC_MISPREDICTIONS - ZC_STALL_LOAD_USE + 1)
@@ -192,6 +192,10 @@ typedef struct {
     uint32_t max_ready;                     /* latest register ready time (offset) */
     uint32_t no_waits;                      /* no operand waits: data-cache stalls add */
     uint32_t nwrites;
+    /* the registers it reads before writing them (its inputs), and the earliest EX start
+     * (offset) of their first reader: an input ready by then costs the schedule nothing */
+    uint32_t ninputs;
+    struct { uint32_t reg, at; } inputs[33];
     /* the registers it writes: ready time (offset), the writer's op class and position */
     struct { uint8_t reg, opc; uint16_t pos; uint32_t ready; } writes[33];
 } zs_block;
