@@ -621,7 +621,7 @@ slow_path:
         sasa_apply(st, slots);
 #endif
     if (st->arch.sasa_valid) {
-        zs_sasa_entry *e = &st->arch.sasa[(PC >> 2) % st->cfg.sasa_entries];
+        zs_sasa_entry *e = sasa_entry(st, PC);
         st->counters[ZC_SASA_LOOKUPS]++;
         if (e->len && e->trigger == PC) {
             st->counters[ZC_SASA_CHECKS]++;

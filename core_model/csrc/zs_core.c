@@ -212,9 +212,12 @@ static inline uint32_t div_bits(uint32_t dividend)
 #include "trace.h"
 
 
+/* The table entry of pc (direct-mapped): a mask where the size is a power of two (no
+ * divide on every fetch while the table is in use). */
 static inline zs_sasa_entry *sasa_entry(zs_state *st, uint32_t pc)
 {
-    return &st->arch.sasa[(pc >> 2) % st->cfg.sasa_entries];
+    uint32_t n = st->cfg.sasa_entries;
+    return &st->arch.sasa[(n & (n - 1)) == 0 ? (pc >> 2) & (n - 1) : (pc >> 2) % n];
 }
 
 static inline int sasa_is_trigger(zs_state *st, uint32_t pc)
@@ -478,16 +481,28 @@ static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, const z
 }
 
 /* The SpRF as a mask (st->arch.sprf) and as one byte per register (the run loops). */
+/* Eight bytes of 0/1 at a time: a multiply gathers their low bits into the top byte;
+ * spreading a byte's bits puts bit i in byte i, and adding 0x7f moves any set bit of a
+ * byte to its top bit (no carry between bytes). */
 static inline uint64_t sprf_pack(const uint8_t *zf)
 {
-    uint64_t v = 0;
-    for (int r = 0; r < 33; r++) v |= (uint64_t)zf[r] << r;
+    uint64_t v = (uint64_t)zf[32] << 32;
+    for (int r = 0; r < 32; r += 8) {
+        uint64_t w;
+        memcpy(&w, zf + r, 8);
+        v |= (w * 0x0102040810204080ull) >> 56 << r;
+    }
     return v;
 }
 
 static inline void sprf_unpack(uint8_t *zf, uint64_t v)
 {
-    for (int r = 0; r < 33; r++) zf[r] = (uint8_t)(v >> r & 1);
+    for (int r = 0; r < 32; r += 8) {
+        uint64_t y = ((v >> r & 0xff) * 0x0101010101010101ull) & 0x8040201008040201ull;
+        uint64_t w = ((y + 0x7f7f7f7f7f7f7f7full) >> 7) & 0x0101010101010101ull;
+        memcpy(zf + r, &w, 8);
+    }
+    zf[32] = (uint8_t)(v >> 32 & 1);
 }
 
 /* verify-skips: remember the state where the skip would have happened ... */
