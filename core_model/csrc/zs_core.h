@@ -157,6 +157,8 @@ typedef struct {
     uint64_t stamp, fills;                 /* fills: lines replaced so far */
     uint32_t owner;                        /* nonzero: the block whose hits were the last
                                             * accesses (see cache.h) */
+    uint32_t last_line, last_index;        /* the line of the last access and where it sits
+                                            * (UINT32_MAX: none; see cache.h) */
     uint32_t tag[ZS_CACHE_MAX_LINES];      /* line address (addr >> line_shift) */
     uint64_t lru[ZS_CACHE_MAX_LINES];      /* last-use stamp */
     uint8_t valid[ZS_CACHE_MAX_LINES], dirty[ZS_CACHE_MAX_LINES];
