@@ -24,8 +24,9 @@ static inline void cache_reset(zs_cache *c, const zs_cache_config *geometry)
 /* Returns the stall in cycles: hit_latency - 1 on a hit (the pipeline stage covers one
  * cycle); on a miss also the miss penalty and a line fill from memory, plus a line
  * write if the victim is dirty. */
-static inline uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr,
-                                    uint32_t addr, int write, int miss_ctr, int wb_ctr)
+static inline __attribute__((always_inline))
+uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr, uint32_t addr,
+                      int write, int miss_ctr, int wb_ctr)
 {
     uint32_t line = addr >> c->geo.line_shift;
     c->owner = 0;
