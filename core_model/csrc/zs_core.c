@@ -391,17 +391,11 @@ static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot
 /* May the block start on its static schedule although some register's ready time is
  * later than the next EX start (pipe_all_ready failed)? Yes when each of its inputs is
  * ready by the earliest EX start of its first reader (no operand wait moves). The
- * pending ready times are written first; max_ready becomes exact again (so the cheap
- * test passes once every register is ready). */
+ * pending ready times are written first. */
 static int block_inputs_ready(zs_state *st, zs_pipe *p, uint32_t index)
 {
     const zs_block *k = &st->u.blocks[index];
     pipe_settle(st, p);
-    uint64_t m = 0;
-    for (uint32_t r = 0; r < 33; r++)
-        if (p->ready[r] > m) m = p->ready[r];
-    p->max_ready = m;
-    if (m <= p->next_ex) return 1;
     for (uint32_t i = 0; i < k->ninputs; i++)
         if (p->ready[k->inputs[i].reg] > p->next_ex + k->inputs[i].at) return 0;
     return 1;
