@@ -49,7 +49,7 @@ def make_builder(absolute_paths: bool) -> FFI:
         depends=[str(p) for p in CSRC.iterdir()] if absolute_paths else [],
         # -O2: -O3 and -march=native were no faster for this loop (DESIGN.md);
         # -fno-crossjumping keeps a copy of the dispatch in every handler (threading)
-        extra_compile_args=["-O2", "-fno-crossjumping", "-std=gnu11", "-Wall", "-Wno-unused-label",
+        extra_compile_args=["-O2", "-fno-crossjumping", "-falign-labels=32", "-std=gnu11", "-Wall", "-Wno-unused-label",
                             "-Wno-unused-variable", "-Wno-unused-but-set-variable"],
     )
     return builder

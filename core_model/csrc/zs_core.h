@@ -223,7 +223,6 @@ typedef struct {
      * running block, by position */
     uint32_t nblocks;
     uint32_t dstall[ZS_BLOCK_MAX_LEN];
-    zs_block blocks[ZS_MAX_BLOCKS];
     /* verify-skips */
     uint32_t in_block;
     uint64_t tainted;
@@ -242,6 +241,8 @@ typedef struct {
     /* the handler table of the per-instruction loop whose offsets the slots' h[0] hold
      * (NULL: none yet; the traced and the untraced loop take the slots over in turn) */
     const int32_t *h0_handlers;
+    /* last: the fields above keep small offsets from the state, whatever its size */
+    zs_block blocks[ZS_MAX_BLOCKS];
 } zs_uarch;
 #endif
 
