@@ -435,15 +435,23 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
 
 /* The block run on its static schedule again right after a static run of its own
  * (p->pending is index), when k->again[o] allows (see zs_block): what run_static does
- * then (its lines the most recent in the I-cache already, fetch back on its first). p->t is left alone: whatever reads it next sets it first (run_static, a replay). */
+ * then (its lines the most recent in the I-cache already, fetch back on its first).
+ * p->t is left alone: whatever reads it next sets it first (run_static, a replay).
+ * The block loop advances next_ex at once and the rest after a run of such repeats
+ * (run_static_again_done: reps of them, the last ending at next_ex). */
 static inline __attribute__((always_inline))
 void run_static_again(zs_state *st, zs_pipe *p, uint32_t index, int o)
 {
+    p->next_ex += st->u.blocks[index].again[o];
+}
+
+static inline void run_static_again_done(zs_state *st, zs_pipe *p, uint32_t index, int o,
+                                         uint64_t reps)
+{
     zs_block *k = &st->u.blocks[index];
-    p->pending_entry = p->next_ex + k->again_stall;
-    p->next_ex += k->again[o];
-    p->ctr[ZC_STALL_ICACHE] += k->again_stall;
-    k->runs[o]++;
+    p->pending_entry = p->next_ex - k->again[o] + k->again_stall;
+    p->ctr[ZC_STALL_ICACHE] += reps * k->again_stall;
+    k->runs[o] += reps;
 }
 
 /* A block execution whose only dynamic events were data-cache accesses that did not hit
