@@ -27,8 +27,20 @@ table over all kernels.
           unicorn cannot run Xzs words without a Python hook per word, so it runs the
           same program with lw.zd -> lw and skz -> beqz: the same path, the same count.
 
-Usage: python bench/core_bench.py [--insns 60e6] [--rounds 5]
-                                  [--kernel dense|calls|alu|branchy|dense_xzs|all]
+With --suite, every kernel of the built-in suite (zskip.kernels.registry) in every
+variant is a row too: the kernel's own harness places the network and enough test images
+for about --insns instructions (fewer where the test set runs out), and the machine it
+built is what every engine runs (kernels.harness.placed_program). unicorn cannot run an
+Xzs word without a Python hook, so for the xzs and sasa variants it runs the kernel's
+`branch` variant (the same network, images and zero tests in RV32IM) and the ratio is
+zskip's MIPS on its variant over unicorn's MIPS on `branch` (paired per round, like
+every ratio here).
+
+--predictor sets the branch predictor of every zskip run (default: the config's,
+embedded's static not_taken; bimodal and gshare are the dynamic ones).
+
+Usage: python bench/core_bench.py [--insns 60e6] [--rounds 5] [--suite] [--predictor P]
+                                  [--kernel dense|calls|alu|branchy|dense_xzs|all|none]
 """
 from __future__ import annotations
 
@@ -45,7 +57,9 @@ from unicorn import (UC_ARCH_RISCV, UC_MODE_RISCV32, UC_PROT_EXEC, UC_PROT_READ,
                      UC_PROT_WRITE, Uc)
 from unicorn import riscv_const as rc
 
-from zskip.core_model import Machine, load_config
+from unicorn import UC_HOOK_INTR
+
+from zskip.core_model import CoreConfig, Machine, load_config
 from zskip.core_model.layout import PAGE, memory_layout
 from zskip.isa.assembler import assemble
 from zskip.isa.program import Program
@@ -258,8 +272,12 @@ def _build_rv32im(kernel: str, target: int) -> Program:
     return assemble(CALLS.format(reps=reps), filename="calls.S")
 
 
-def run_zskip(program: Program, functional: bool, traced: bool = False) -> tuple[float, int]:
-    m = Machine(program, functional=functional)
+CONFIG: CoreConfig | None = None     # every zskip run's (None: the default); --predictor
+
+
+def run_zskip(program: Program, functional: bool, traced: bool = False,
+              config: CoreConfig | None = None) -> tuple[float, int]:
+    m = Machine(program, config if config is not None else CONFIG, functional=functional)
     if traced:
         m.trace_into(np.zeros(TRACE_RING, dtype=TRACE_DTYPE), TraceWindow())
     t = time.perf_counter()
@@ -271,8 +289,8 @@ def run_zskip(program: Program, functional: bool, traced: bool = False) -> tuple
     return elapsed, stats.instructions
 
 
-def _unicorn(program: Program) -> Uc:
-    cfg = load_config(None)
+def _unicorn(program: Program, cfg: CoreConfig | None = None) -> Uc:
+    cfg = cfg if cfg is not None else load_config(None)
     base, size, stack_top = memory_layout(program, cfg.stack_size, cfg.heap_size)
     uc = Uc(UC_ARCH_RISCV, UC_MODE_RISCV32)
     # page by page: read-execute where a segment holds code, read-write elsewhere
@@ -303,6 +321,8 @@ ENGINES = {
     "unicorn": run_unicorn,
 }
 KERNELS = ("dense", "calls", "alu", "branchy", "dense_xzs")
+HEADERS = ["kernel", "M insns", "timing MIPS", "functional MIPS", "unicorn MIPS",
+           "timing / unicorn", "functional / unicorn"]
 
 
 def bench(kernel: str, target: float, rounds: int) -> list[str]:
@@ -324,18 +344,117 @@ def bench(kernel: str, target: float, rounds: int) -> list[str]:
     return [kernel, f"{insns / 1e6:.1f}", *mips, *ratios, *traced]
 
 
+# ---- the built-in suite ----
+
+class _Placed(Exception):
+    """Raised instead of running: the harness has placed everything."""
+
+
+def suite_machine(name: str, variant: str, images: int,
+                  config: CoreConfig | None) -> tuple[Program, CoreConfig]:
+    """The program (data placed) and core config the suite's harness builds for kernel
+    `name` in `variant` over `images` test images."""
+    from zskip.kernels import registry
+    from zskip.kernels.harness import placed_program
+    placed: dict = {}
+    run = Machine.run
+
+    def grab(self: Machine, *args, **kwargs):
+        placed["program"], placed["config"] = placed_program(self), self.config
+        raise _Placed
+    Machine.run = grab          # each harness builds one Machine and runs it once
+    try:
+        registry.run(name, variant, config, images=images, functional=True)
+    except _Placed:
+        pass
+    finally:
+        Machine.run = run
+    return placed["program"], placed["config"]
+
+
+def suite_programs(target: float, config: CoreConfig | None):
+    """(row name, zskip program, its config, unicorn's program, its config) per suite
+    kernel and variant, each about `target` instructions."""
+    from zskip.kernels import registry
+    for info in registry.kernels():
+        programs = {}
+        for variant in info.variants:
+            program, cfg = suite_machine(info.name, variant, 2, config)
+            per_image = Machine(program, cfg, functional=True).run(max_insns=10**10).instructions / 2
+            images = max(1, int(target / per_image))
+            while True:
+                try:
+                    programs[variant] = suite_machine(info.name, variant, images, config)
+                    break
+                except Exception:
+                    if images == 1:
+                        raise
+                    images //= 2           # fewer test images than asked for
+        for variant in info.variants:
+            anchor = variant if variant not in ("xzs", "sasa") else "branch"
+            yield (f"{info.name}/{variant}", *programs[variant], *programs[anchor])
+
+
+def run_unicorn_exit(program: Program, cfg: CoreConfig) -> tuple[float, int]:
+    """unicorn with no per-instruction or block hook, run to the exit system call (an
+    interrupt hook, called at ecalls only); returns the time and the retired count
+    (from zskip, for MIPS)."""
+    uc = _unicorn(program, cfg)
+    a7 = rc.UC_RISCV_REG_A7
+
+    def on_interrupt(uc: Uc, intno: int, _user) -> None:
+        if intno != 8 or uc.reg_read(a7) == 93:
+            uc.emu_stop()
+    uc.hook_add(UC_HOOK_INTR, on_interrupt)
+    t = time.perf_counter()
+    uc.emu_start(program.entry, 1 << 32)
+    return time.perf_counter() - t, 0
+
+
+def bench_suite_row(row: str, program: Program, cfg: CoreConfig, uc_program: Program,
+                    uc_cfg: CoreConfig, rounds: int) -> list[str]:
+    insns = Machine(program, cfg, functional=True).run(max_insns=10**10).instructions
+    uc_insns = Machine(uc_program, uc_cfg, functional=True).run(max_insns=10**10).instructions
+    mips: dict[str, list[float]] = {"timing": [], "functional": [], "unicorn": []}
+    for r in range(rounds):
+        print(f"  [{row}] round {r + 1}/{rounds}", file=sys.stderr, flush=True)
+        mips["timing"].append(insns / run_zskip(program, False, config=cfg)[0] / 1e6)
+        mips["functional"].append(insns / run_zskip(program, True, config=cfg)[0] / 1e6)
+        mips["unicorn"].append(uc_insns / run_unicorn_exit(uc_program, uc_cfg)[0] / 1e6)
+    med = [f"{statistics.median(v):.0f}" for v in mips.values()]
+    ratios = [f"{statistics.median(z / u for z, u in zip(mips[e], mips['unicorn'])):.2f}x"
+              for e in ("timing", "functional")]
+    return [row, f"{insns / 1e6:.1f}", *med, *ratios]
+
+
 def main() -> None:
+    global CONFIG
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--insns", type=float, default=60e6, help="instructions per run")
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--kernel", choices=[*KERNELS, "all"], default="all")
+    ap.add_argument("--kernel", choices=[*KERNELS, "all", "none"], default="all")
+    ap.add_argument("--suite", action="store_true",
+                    help="also every suite kernel in every variant")
+    ap.add_argument("--suite-insns", type=float, default=20e6,
+                    help="instructions per suite run (at most: the test set may run out)")
+    ap.add_argument("--predictor", choices=["not_taken", "btfn", "bimodal", "gshare"])
     args = ap.parse_args()
-    rows = [bench(kernel, args.insns, args.rounds)
-            for kernel in (KERNELS if args.kernel == "all" else (args.kernel,))]
-    print(f"\nmedian of {args.rounds} paired rounds; MIPS from zskip's retired count")
-    print(tabulate(rows, headers=["kernel", "M insns", *(f"{e} MIPS" for e in ENGINES),
-                                  "timing / unicorn", "functional / unicorn",
-                                  *(["traced / timing"] if "traced" in ENGINES else [])]))
+    if args.predictor:
+        CONFIG = load_config(None).updated({"pipeline": {"branch_predictor": args.predictor}})
+    kernels = () if args.kernel == "none" else KERNELS if args.kernel == "all" else (args.kernel,)
+    rows = [bench(kernel, args.insns, args.rounds) for kernel in kernels]
+    predictor = args.predictor or load_config(None).pipeline.branch_predictor
+    print(f"\nmedian of {args.rounds} paired rounds; MIPS from zskip's retired count; "
+          f"predictor {predictor}")
+    if rows:
+        print(tabulate(rows, headers=["kernel", "M insns", *(f"{e} MIPS" for e in ENGINES),
+                                      "timing / unicorn", "functional / unicorn",
+                                      *(["traced / timing"] if "traced" in ENGINES else [])]))
+    if args.suite:
+        suite_rows = [bench_suite_row(*entry, args.rounds)
+                      for entry in suite_programs(args.suite_insns, CONFIG)]
+        print("\nsuite (xzs, sasa: unicorn runs the kernel's branch variant; ratios of MIPS)")
+        print(tabulate(suite_rows, headers=HEADERS))
 
 
 if __name__ == "__main__":

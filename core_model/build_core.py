@@ -48,8 +48,11 @@ def make_builder(absolute_paths: bool) -> FFI:
         include_dirs=[str(CSRC if absolute_paths else CSRC.relative_to(HERE.parent))],
         depends=[str(p) for p in CSRC.iterdir()] if absolute_paths else [],
         # -O2: -O3 and -march=native were no faster for this loop (DESIGN.md);
-        # -fno-crossjumping keeps a copy of the dispatch in every handler (threading)
-        extra_compile_args=["-O2", "-fno-crossjumping", "-std=gnu11", "-Wall", "-Wno-unused-label",
+        # -fno-crossjumping keeps a copy of the dispatch in every handler (threading);
+        # handlers on 32-byte boundaries in 64-byte aligned loops: without, the loops'
+        # speed moved by up to a fifth with unrelated edits (where the code fell)
+        extra_compile_args=["-O2", "-fno-crossjumping", "-falign-labels=32",
+                            "-falign-functions=64", "-std=gnu11", "-Wall", "-Wno-unused-label",
                             "-Wno-unused-variable", "-Wno-unused-but-set-variable"],
     )
     return builder

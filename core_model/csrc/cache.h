@@ -16,6 +16,7 @@ static inline void cache_reset(zs_cache *c, const zs_cache_config *geometry)
     c->stamp = 0;
     c->fills = 0;
     c->owner = 0;
+    c->last_line = UINT32_MAX;
     memset(c->valid, 0, sizeof c->valid);
     memset(c->dirty, 0, sizeof c->dirty);
 }
@@ -23,18 +24,27 @@ static inline void cache_reset(zs_cache *c, const zs_cache_config *geometry)
 /* Returns the stall in cycles: hit_latency - 1 on a hit (the pipeline stage covers one
  * cycle); on a miss also the miss penalty and a line fill from memory, plus a line
  * write if the victim is dirty. */
-static inline uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr,
-                                    uint32_t addr, int write, int miss_ctr, int wb_ctr)
+static inline __attribute__((always_inline))
+uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr, uint32_t addr,
+                      int write, int miss_ctr, int wb_ctr)
 {
     uint32_t line = addr >> c->geo.line_shift;
+    c->owner = 0;
+    if (line == c->last_line) {
+        /* the line of the last access: a hit, the most recent in its set already (a
+         * new stamp would change no order within a set, the only order LRU reads) */
+        c->dirty[c->last_index] |= (uint8_t)write;
+        return c->geo.hit_latency - 1;
+    }
     uint32_t first = (line & (c->geo.sets - 1)) * c->geo.ways;
     uint32_t victim = first;
     c->stamp++;
-    c->owner = 0;
     for (uint32_t i = first; i < first + c->geo.ways; i++) {
         if (c->valid[i] && c->tag[i] == line) {
             c->lru[i] = c->stamp;
             c->dirty[i] |= (uint8_t)write;
+            c->last_line = line;
+            c->last_index = i;
             return c->geo.hit_latency - 1;
         }
         if (!c->valid[i] ? c->valid[victim] : (c->valid[victim] && c->lru[i] < c->lru[victim]))
@@ -53,6 +63,8 @@ static inline uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64
     c->dirty[victim] = (uint8_t)write;
     c->lru[victim] = c->stamp;
     c->fills++;
+    c->last_line = line;
+    c->last_index = victim;
     return stall;
 }
 
@@ -92,6 +104,7 @@ static inline void cache_touch_lines(zs_cache *c, uint32_t owner, const uint32_t
     for (uint32_t j = 0; j < n; j++)
         c->lru[index[j]] = ++c->stamp;
     c->owner = owner;
+    c->last_line = UINT32_MAX;       /* the last access's line may be older than these now */
 }
 
 #endif

@@ -87,7 +87,19 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define OUT_OF_LINE(call_with_p) call_with_p
     uint32_t blk = 0;             /* the running block's static schedule (st->u.blocks) */
     uint32_t dextra = 0;          /* data-cache stall cycles in it beyond hits */
+    /* repeats of blk on its again schedule with end again_end whose counters and ready
+     * times wait (run_static_again_done; next_ex is already past them) */
+    uint64_t again_reps = 0;
+    int again_end = 0;
+#define FLUSH_AGAIN() do { \
+        if (again_reps) { \
+            run_static_again_done(st, &pipe, blk, again_end, again_reps); \
+            again_reps = 0; \
+        } \
+    } while (0)
     const uint32_t dhit = st->u.dcache.geo.hit_latency - 1;
+#else
+#define FLUSH_AGAIN() ((void)0)
 #endif
 #if BLOCKS
     /* SASA lookups (one per fetch while the table holds an entry) are counted from n:
@@ -367,7 +379,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 #if BLOCKS && TIMING
 /* the pending ready times belong to a block that is about to be forgotten */
-#define FLUSH_DECODED() do { pipe_settle(st, &pipe); flush_decoded(st, slots); } while (0)
+#define FLUSH_DECODED() do { FLUSH_AGAIN(); pipe_settle(st, &pipe); flush_decoded(st, slots); } while (0)
 #else
 #define FLUSH_DECODED() flush_decoded(st, slots)
 #endif
@@ -417,9 +429,11 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * lines, else a replay; data-cache misses alone shift a static schedule that has no
  * operand waits. */
 #define END_BLOCK() do { \
+        FLUSH_AGAIN(); \
         const zs_block *k_ = &st->u.blocks[blk]; \
-        if (__builtin_expect(pipe_all_ready(&pipe) && cache_unchanged(&st->u.icache, k_->igen), \
-                             1)) { \
+        if (__builtin_expect(cache_unchanged(&st->u.icache, k_->igen) && \
+                             (pipe_all_ready(&pipe) || \
+                              OUT_OF_LINE(block_inputs_ready(st, &p_, blk))), 1)) { \
             if (__builtin_expect(!dextra, 1)) \
                 run_static(st, &pipe, blk, end); \
             else if (k_->no_waits) \
@@ -456,7 +470,9 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define LOOP_AGAIN() do { \
         if (ns == bs && pipe.pending == blk && st->u.blocks[blk].again[end] && !dextra && \
             pipe_all_ready(&pipe) && __builtin_expect(n + bs->blen <= limit, 1)) { \
+            if (again_reps && again_end != end) FLUSH_AGAIN(); \
             run_static_again(st, &pipe, blk, end); \
+            again_end = end; again_reps++; \
             n += bs->blen; bs->count++; \
             NEXT(); \
         } \
@@ -571,6 +587,7 @@ L_SASA_TRIGGER:
     }
     n -= bs->blen - (uint32_t)(s - bs);
     s->count--;                              /* the per-instruction loop enters here */
+    FLUSH_AGAIN();
 #if TIMING
     if (s > bs)
         OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs), END_NONE));
@@ -620,7 +637,7 @@ slow_path:
         sasa_apply(st, slots);
 #endif
     if (st->arch.sasa_valid) {
-        zs_sasa_entry *e = &st->arch.sasa[(PC >> 2) % st->cfg.sasa_entries];
+        zs_sasa_entry *e = sasa_entry(st, PC);
         st->counters[ZC_SASA_LOOKUPS]++;
         if (e->len && e->trigger == PC) {
             st->counters[ZC_SASA_CHECKS]++;
@@ -643,6 +660,7 @@ slow_path:
 
 fault:
     /* the faulting instruction does not retire (but was looked up in the SASA table) */
+    FLUSH_AGAIN();
 #if BLOCKS
 #if TIMING
     if (!TIMED_BEFORE_BODY(s->id, s->opc))
@@ -660,6 +678,7 @@ fault:
     goto out;
 fetch_fault:
     /* a jump out of memory retires; the fetch at its target faults */
+    FLUSH_AGAIN();
 #if !BLOCKS
     TRACE_RETIRE(0);
 #endif
@@ -675,6 +694,7 @@ stop:
 #endif
     st->arch.pc = PC_OF(ns);
 out:
+    FLUSH_AGAIN();
     memcpy(st->arch.x, x, sizeof x);
 #if !BLOCKS
     st->u.sasa_skip_at = sasa_after != NULL ? (uint32_t)(sasa_after - slots) + 1 : 0;
@@ -770,6 +790,7 @@ out:
 #undef LEARN_BLOCK
 #undef END_REDIRECT
 #undef LOOP_AGAIN
+#undef FLUSH_AGAIN
 #undef BLOCK_LOOP_CAN_TAKE
 #undef DISPATCH
 #undef DISPATCH_NEXT

@@ -212,9 +212,12 @@ static inline uint32_t div_bits(uint32_t dividend)
 #include "trace.h"
 
 
+/* The table entry of pc (direct-mapped): a mask where the size is a power of two (no
+ * divide on every fetch while the table is in use). */
 static inline zs_sasa_entry *sasa_entry(zs_state *st, uint32_t pc)
 {
-    return &st->arch.sasa[(pc >> 2) % st->cfg.sasa_entries];
+    uint32_t n = st->cfg.sasa_entries;
+    return &st->arch.sasa[(n & (n - 1)) == 0 ? (pc >> 2) & (n - 1) : (pc >> 2) % n];
 }
 
 static inline int sasa_is_trigger(zs_state *st, uint32_t pc)
@@ -322,9 +325,24 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
         memset(opc, 0, sizeof opc);
         zs_pipe p = { .next_ex = entry, .fetch_line = first_line, .real_icache = 0,
                       .ready = ready, .ready_opc = opc, .ctr = ctr };
-        for (uint32_t i = 0; i < len; i++)
-            pipe_slot(st, &p, b + i, pc + 4 * i, st->u.dcache.geo.hit_latency - 1,
+        uint64_t written = 1ull << 0;        /* x0 is always ready */
+        for (uint32_t i = 0; i < len; i++) {
+            const zs_slot *s = b + i;
+            if (e == 0) {                    /* its inputs (alike for every end) */
+                uint32_t r[3] = { reads_rs1[s->id] ? s->rs1 : 0, reads_rs2[s->id] ? s->rs2 : 0,
+                                  reads_rd[s->id] ? s->rd : 0 };
+                for (int j = 0; j < 3; j++) {
+                    if (written >> r[j] & 1) continue;
+                    written |= 1ull << r[j];
+                    k->inputs[k->ninputs].reg = r[j];
+                    k->inputs[k->ninputs].at = (uint32_t)(p.next_ex - entry);
+                    k->ninputs++;
+                }
+                if (writes_rd[s->id]) written |= 1ull << s->rd;
+            }
+            pipe_slot(st, &p, s, pc + 4 * i, st->u.dcache.geo.hit_latency - 1,
                       i == len - 1 ? end_code(st, end, e) : END_NONE);
+        }
         k->cycles[e] = (uint32_t)(p.next_ex - entry);
         if (p.waits) k->no_waits = 0;
         k->last_t = (uint32_t)(p.t - entry);
@@ -370,6 +388,19 @@ static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot
     cache_claim(&st->u.icache, index);
 }
 
+/* May the block start on its static schedule although some register's ready time is
+ * later than the next EX start (pipe_all_ready failed)? Yes when each of its inputs is
+ * ready by the earliest EX start of its first reader (no operand wait moves). The
+ * pending ready times are written first. */
+static int block_inputs_ready(zs_state *st, zs_pipe *p, uint32_t index)
+{
+    const zs_block *k = &st->u.blocks[index];
+    pipe_settle(st, p);
+    for (uint32_t i = 0; i < k->ninputs; i++)
+        if (p->ready[k->inputs[i].reg] > p->next_ex + k->inputs[i].at) return 0;
+    return 1;
+}
+
 /* A block execution without dynamic events: its static schedule shifted to the entry
  * cycle, and the LRU updates its fetches make (all hits, the lines where replay_block
  * found them: no line has been replaced since). When the last I-cache accesses were
@@ -404,15 +435,23 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
 
 /* The block run on its static schedule again right after a static run of its own
  * (p->pending is index), when k->again[o] allows (see zs_block): what run_static does
- * then (its lines the most recent in the I-cache already, fetch back on its first). p->t is left alone: whatever reads it next sets it first (run_static, a replay). */
+ * then (its lines the most recent in the I-cache already, fetch back on its first).
+ * p->t is left alone: whatever reads it next sets it first (run_static, a replay).
+ * The block loop advances next_ex at once and the rest after a run of such repeats
+ * (run_static_again_done: reps of them, the last ending at next_ex). */
 static inline __attribute__((always_inline))
 void run_static_again(zs_state *st, zs_pipe *p, uint32_t index, int o)
 {
+    p->next_ex += st->u.blocks[index].again[o];
+}
+
+static inline void run_static_again_done(zs_state *st, zs_pipe *p, uint32_t index, int o,
+                                         uint64_t reps)
+{
     zs_block *k = &st->u.blocks[index];
-    p->pending_entry = p->next_ex + k->again_stall;
-    p->next_ex += k->again[o];
-    p->ctr[ZC_STALL_ICACHE] += k->again_stall;
-    k->runs[o]++;
+    p->pending_entry = p->next_ex - k->again[o] + k->again_stall;
+    p->ctr[ZC_STALL_ICACHE] += reps * k->again_stall;
+    k->runs[o] += reps;
 }
 
 /* A block execution whose only dynamic events were data-cache accesses that did not hit
@@ -444,16 +483,28 @@ static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, const z
 }
 
 /* The SpRF as a mask (st->arch.sprf) and as one byte per register (the run loops). */
+/* Eight bytes of 0/1 at a time: a multiply gathers their low bits into the top byte;
+ * spreading a byte's bits puts bit i in byte i, and adding 0x7f moves any set bit of a
+ * byte to its top bit (no carry between bytes). */
 static inline uint64_t sprf_pack(const uint8_t *zf)
 {
-    uint64_t v = 0;
-    for (int r = 0; r < 33; r++) v |= (uint64_t)zf[r] << r;
+    uint64_t v = (uint64_t)zf[32] << 32;
+    for (int r = 0; r < 32; r += 8) {
+        uint64_t w;
+        memcpy(&w, zf + r, 8);
+        v |= (w * 0x0102040810204080ull) >> 56 << r;
+    }
     return v;
 }
 
 static inline void sprf_unpack(uint8_t *zf, uint64_t v)
 {
-    for (int r = 0; r < 33; r++) zf[r] = (uint8_t)(v >> r & 1);
+    for (int r = 0; r < 32; r += 8) {
+        uint64_t y = ((v >> r & 0xff) * 0x0101010101010101ull) & 0x8040201008040201ull;
+        uint64_t w = ((y + 0x7f7f7f7f7f7f7f7full) >> 7) & 0x0101010101010101ull;
+        memcpy(zf + r, &w, 8);
+    }
+    zf[32] = (uint8_t)(v >> 32 & 1);
 }
 
 /* verify-skips: remember the state where the skip would have happened ... */

@@ -71,7 +71,7 @@ enum zs_unsafe {
  * run of decoded code (fence.i starts over), each at most ZS_BLOCK_MAX_LEN long. */
 #define ZS_MAX_BLOCKS 4096
 #define ZS_BLOCK_MAX_LEN 256
-#define ZS_BLOCK_MAX_LINES 8
+#define ZS_BLOCK_MAX_LINES 72      /* ZS_BLOCK_MAX_LEN words on 16-byte lines, and more */
 /* The counters a block's static schedule changes (STALL_LOAD_USE .. MISPREDICTIONS). */
 #define ZS_BLOCK_CTR_FIRST ZC_STALL_LOAD_USE
 #define ZS_BLOCK_CTRS (ZC_MISPREDICTIONS - ZC_STALL_LOAD_USE + 1)
@@ -157,6 +157,8 @@ typedef struct {
     uint64_t stamp, fills;                 /* fills: lines replaced so far */
     uint32_t owner;                        /* nonzero: the block whose hits were the last
                                             * accesses (see cache.h) */
+    uint32_t last_line, last_index;        /* the line of the last access and where it sits
+                                            * (UINT32_MAX: none; see cache.h) */
     uint32_t tag[ZS_CACHE_MAX_LINES];      /* line address (addr >> line_shift) */
     uint64_t lru[ZS_CACHE_MAX_LINES];      /* last-use stamp */
     uint8_t valid[ZS_CACHE_MAX_LINES], dirty[ZS_CACHE_MAX_LINES];
@@ -192,6 +194,10 @@ typedef struct {
     uint32_t max_ready;                     /* latest register ready time (offset) */
     uint32_t no_waits;                      /* no operand waits: data-cache stalls add */
     uint32_t nwrites;
+    /* the registers it reads before writing them (its inputs), and the earliest EX start
+     * (offset) of their first reader: an input ready by then costs the schedule nothing */
+    uint32_t ninputs;
+    struct { uint32_t reg, at; } inputs[33];
     /* the registers it writes: ready time (offset), the writer's op class and position */
     struct { uint8_t reg, opc; uint16_t pos; uint32_t ready; } writes[33];
 } zs_block;
@@ -217,7 +223,6 @@ typedef struct {
      * running block, by position */
     uint32_t nblocks;
     uint32_t dstall[ZS_BLOCK_MAX_LEN];
-    zs_block blocks[ZS_MAX_BLOCKS];
     /* verify-skips */
     uint32_t in_block;
     uint64_t tainted;
@@ -236,6 +241,8 @@ typedef struct {
     /* the handler table of the per-instruction loop whose offsets the slots' h[0] hold
      * (NULL: none yet; the traced and the untraced loop take the slots over in turn) */
     const int32_t *h0_handlers;
+    /* last: the fields above keep small offsets from the state, whatever its size */
+    zs_block blocks[ZS_MAX_BLOCKS];
 } zs_uarch;
 #endif
 

@@ -313,6 +313,16 @@ SELF_LOOP_BODIES = {
     "two lines": "\n".join(["    addi a4, a4, 1"] * 21),
     "store misses": "    slli t2, t0, 6\n    add t2, t2, s1\n    sw t0, 0(t2)",
     "load misses": "    slli t2, t0, 6\n    add t2, t2, s1\n    lw a3, 0(t2)\n    add a2, a2, a3",
+    # a block of 121 instructions over 16 fetch lines, loads missing now and then
+    "many lines": "    slli t2, t0, 5\n    add t2, t2, s1\n" + "\n".join(
+        f"    lw a3, {4 * (k % 8)}(t2)\n    mul a4, a3, a3\n    add a2, a2, a4" for k in range(40)),
+    # a result not ready at the block's next entry: never read (the block's inputs are
+    # ready: its static schedule holds), read late, read at once
+    "late result unread": "    div a5, a2, t0\n    addi a2, a2, 1",
+    "late result read late": "\n".join(["    addi a2, a2, 1"] * 6) + "\n    add a6, a6, a5\n"
+                             "    div a5, a2, t0",
+    "late result read early": "    add a6, a6, a5\n" + "\n".join(["    addi a2, a2, 1"] * 6)
+                              + "\n    mul a5, a2, t0",
 }
 
 
