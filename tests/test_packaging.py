@@ -66,5 +66,11 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path: Path) -> None:
     # the suite's kernels, their networks and the data set ship in the wheel
     done = sh(zskip, "run", "--kernel", "cnn", "--variant", "sasa", "--images", "2", cwd=work)
     assert "outputs equal the reference" in done.stderr
+    # the built-in suite (README's first command), hand-written and compiled workloads
+    suite = sh(zskip, "compare", "--kernels", "mlp_is,compiled_cnn", "--images", "2",
+               "--jobs", "1", cwd=work).stdout
+    assert suite.count("operand zero fractions") == 2 and "compiled_cnn on embedded" in suite
+    sh(zskip, "compile", "mlp", "--variant", "xzs", "--images", "2", "-o", "mlp.S", cwd=work)
+    sh(zskip, "run", "mlp.S", cwd=work)
     version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
     assert sh(zskip, "--version", cwd=work).stdout == f"zskip {version}\n"
