@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from zskip.core_model.config import CoreConfig, load_config
 from zskip.isa.assembler import assemble, parse
 from zskip.isa.assembler.ir import Module, print_module
+from zskip.isa.program import Program
 
 from . import regions as _regions
 from .flow import Flow
@@ -169,12 +170,14 @@ def zero_skip_assembly(text: str, target: str, config: CoreConfig, *, filename: 
     """The pass on a user's assembly program (`zskip compile prog.S`): with `zero_rate`
     None, the zero rate of every load is profiled on a run of the program as it is
     (on `config`'s core, within its max_insns); a program that faults or does not exit
-    in time gets DEFAULT_ZERO_RATE for every load, and explain() says why."""
+    in time gets DEFAULT_ZERO_RATE for every load, and explain() says why. A changed
+    program that runs is checked: run with verify-skips, it must leave the original's
+    exit code, output and data (compare.MismatchError, or the unsafe skip's fault)."""
     if zero_rate is not None and not 0.0 <= zero_rate <= 1.0:
         raise ProfileError(f"the zero rate must be in [0, 1], got {zero_rate}")
     module = parse(text, filename)
     program = assemble(module)
-    rates, default = None, DEFAULT_ZERO_RATE
+    rates, default, runs = None, DEFAULT_ZERO_RATE, True
     if zero_rate is not None:
         default = zero_rate
         note = f"every load assumed to read zero with probability {zero_rate:g} (given)"
@@ -186,12 +189,25 @@ def zero_skip_assembly(text: str, target: str, config: CoreConfig, *, filename: 
                     f"({len(rates)} of {len(loads)} loads executed"
                     f"{f'; the others assumed {default:g}' if len(rates) < len(loads) else ''})")
         except ProfileError as exc:
+            runs = False
             note = (f"the program could not be profiled ({exc}): every load assumed to "
                     f"read zero with probability {default:g}")
     result = zero_skip(text, target, config, filename=filename, zero_rates=rates,
                        default_zero_rate=default)
     result.notes.append(note)
+    if result.changed and runs:
+        _check_same_run(program, assemble(result.text, filename), config)
+        result.notes.append("checked: run with verify-skips, the transformed program left "
+                            "the original's exit code, output and data")
     return result
+
+
+def _check_same_run(original: Program, transformed: Program, config: CoreConfig) -> None:
+    from zskip.core_model import compare
+    compare.check_same_results([
+        compare.run_program("the original", original, config, functional=True),
+        compare.run_program("the transformed program", transformed, config, functional=True,
+                            verify_skips=True)])
 
 
 def _write(flow: Flow, config: CoreConfig, found: list[Region]) -> str:

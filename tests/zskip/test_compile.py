@@ -65,12 +65,25 @@ def test_assembly_row_loop_region_is_found(tmp_path, capsys) -> None:
     report = capsys.readouterr().out
     assert "zero rates profiled on a run of the program" in report
     assert f"{src}:12: `lw t0, 0(s0)`: kept, skz over lines 15-26" in report
+    assert "checked: run with verify-skips, the transformed program left" in report
     base = Machine(assemble(src.read_text(), str(src)), load_config("embedded"))
     base.run()
     skipped = Machine(assemble(out.read_text(), str(src)), load_config("embedded"),
                       verify_skips=True)
     skipped.run()
     assert np.array_equal(fetch(skipped, "y", "<i4", (16,)), fetch(base, "y", "<i4", (16,)))
+
+
+def test_the_check_refuses_a_program_that_leaves_other_data() -> None:
+    from zskip.compiler.zeroskip import _check_same_run
+    from zskip.core_model.compare import MismatchError
+    src = EXAMPLES / "dense_baseline.S"
+    text = src.read_text()
+    altered = text.replace("add   t4, t4, t3", "sub   t4, t4, t3", 1)   # y = -x.W
+    assert altered != text
+    with pytest.raises(MismatchError, match="y"):
+        _check_same_run(assemble(text, str(src)), assemble(altered, str(src)),
+                        load_config("embedded"))
 
 
 def test_no_safe_region_leaves_the_program_byte_identical(tmp_path, capsys) -> None:
