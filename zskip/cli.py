@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.metadata
 import os
 import sys
 
@@ -56,11 +55,21 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
 
 
+class _Version(argparse.Action):
+    """--version, reading the installed version only when asked (importlib.metadata
+    costs a sixth of a tiny program's start-up)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        import importlib.metadata
+        print(f"zskip {importlib.metadata.version('zskip')}")
+        parser.exit()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = Parser(
         prog="zskip", description="zskip: a RISC-V simulator for zero-skipping ISA extensions")
-    parser.add_argument("--version", action="version",
-                        version=f"zskip {importlib.metadata.version('zskip')}")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True)
     argv = sys.argv[1:] if argv is None else argv
     # Only the chosen subcommand's module is imported: start-up stays fast and one

@@ -13,8 +13,6 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from tabulate import tabulate
-
 from zskip.core_model import Fault, Interrupted, Machine, Stats, load_config
 from zskip.isa.errors import ZskipError
 from zskip.isa.program import DEFAULT_BASE, load_any
@@ -76,6 +74,7 @@ def _output_writer(progress: RunProgress) -> Callable[[int, bytes], None]:
 
 def _report(args: argparse.Namespace, stats: Stats) -> None:
     if args.stats:
+        from tabulate import tabulate    # only for --stats: a fifth of a tiny run's start-up
         print(tabulate(stats.table_rows(), headers=["metric", "value"], disable_numparse=True),
               file=sys.stderr)
     if args.stats_json == "-":
@@ -88,6 +87,7 @@ def _list_kernels() -> int:
     from zskip.kernels import kernels
     rows = [(k.name, k.family, k.workload, ", ".join(k.variants), k.description)
             for k in kernels()]
+    from tabulate import tabulate
     print(tabulate(rows, headers=["kernel", "family", "workload", "variants", "description"]))
     return 0
 
