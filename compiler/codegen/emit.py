@@ -76,6 +76,19 @@ class Emitter:
         self.op("li", scratch, imm, comment=comment)
         self.op("add", rd, rs, scratch)
 
+    def store_words(self, loop: str, src: str, count: int, dst: str, store: str,
+                    comment: str = "") -> None:
+        """A loop storing `count` int32 words from label `src` at register `dst` with
+        `store` (sw, or sh to narrow to int16), advancing dst; clobbers t0-t2."""
+        self.ins(f"la    t0, {src}", comment)
+        self.add_imm("t1", "t0", 4 * count, "t1")
+        self.mark(loop)
+        self.ins("lw    t2, 0(t0)")
+        self.ins("addi  t0, t0, 4")
+        self.ins(f"{store:<5} t2, 0({dst})")
+        self.ins(f"addi  {dst}, {dst}, {4 if store == 'sw' else 2}")
+        self.ins(f"bne   t0, t1, {loop}")
+
     def mark(self, label: str) -> None:
         """Define `label` at the current point of the text."""
         self._text.append(f"{label}:")

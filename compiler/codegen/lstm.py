@@ -279,11 +279,4 @@ def generate(layer: LSTM, ctx: LayerContext) -> None:
     e.ins("addi  s5, s5, -1")
     e.ins(f"bnez  s5, {step}")
 
-    e.ins(f"la    t0, {h}", "the output: h as int16")
-    e.add_imm("t1", "t0", 4 * hidden, "t1")
-    e.mark(out)
-    e.ins("lw    t2, 0(t0)")
-    e.ins("addi  t0, t0, 4")
-    e.ins("sh    t2, 0(s7)")
-    e.ins("addi  s7, s7, 2")
-    e.ins(f"bne   t0, t1, {out}")
+    e.store_words(out, h, hidden, "s7", "sh", "the output: h as int16")

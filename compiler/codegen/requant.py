@@ -84,18 +84,13 @@ class Requantizer:
             else:
                 emit.op("add", reg, reg, self._const(self.rounding), comment="round half up")
             emit.op("srai", reg, reg, rq.shift)
-        if self.low is not None:
-            done = emit.label("clamp")
-            bound = self._const(self.low)
-            emit.op("bge", reg, bound, done)
-            emit.op("mv", reg, bound)
-            emit.mark(done)
-        if self.high is not None:
-            done = emit.label("clamp")
-            bound = self._const(self.high)
-            emit.op("ble", reg, bound, done)
-            emit.op("mv", reg, bound)
-            emit.mark(done)
+        for limit, within in ((self.low, "bge"), (self.high, "ble")):
+            if limit is not None:
+                done = emit.label("clamp")
+                bound = self._const(limit)
+                emit.op(within, reg, bound, done)
+                emit.op("mv", reg, bound)
+                emit.mark(done)
         if rq.zero_point:
             if _fits12(rq.zero_point):
                 emit.op("addi", reg, reg, rq.zero_point)

@@ -248,11 +248,4 @@ def generate(layer: SNN, ctx: LayerContext) -> None:
     e.ins("addi  s5, s5, -1")
     e.ins(f"bnez  s5, {step}")
 
-    e.ins(f"la    t0, {v2}", "the output membranes")
-    e.add_imm("t1", "t0", 4 * n_out, "t1")
-    e.mark(out)
-    e.ins("lw    t2, 0(t0)")
-    e.ins("addi  t0, t0, 4")
-    e.ins("sw    t2, 0(s4)")
-    e.ins("addi  s4, s4, 4")
-    e.ins(f"bne   t0, t1, {out}")
+    e.store_words(out, v2, n_out, "s4", "sw", "the output membranes")
