@@ -5,7 +5,6 @@ the layer IR's reference."""
 from __future__ import annotations
 
 import functools
-import hashlib
 
 import numpy as np
 
@@ -15,7 +14,7 @@ from zskip.compiler.frontends import SHIPPED, calibration_inputs, digits_inputs,
 from zskip.kernels.registry import VARIANTS, variant_config
 from zskip.traces.digits import load_digits
 
-from .tasks import PACKAGE_ROOT, Record, Task, Workload, _core_digest, _digest, _tree
+from .tasks import PACKAGE_ROOT, Record, Task, Workload, code_fingerprint, package_files
 
 PREFIX = "compiled_"
 CALIBRATION = 4        # training images the pass's zero rates are profiled on
@@ -35,9 +34,8 @@ class CompiledSource:
 
     @functools.cache
     def fingerprint(self, workload: str) -> str:
-        files = _tree("compiler", "*.py") + [PACKAGE_ROOT / "kernels" / f"{m}_model.py"
-                                              for m in ("ffnn", "lstm", "snn")]
-        return hashlib.sha256((_core_digest() + _digest(files)).encode()).hexdigest()
+        return code_fingerprint(package_files("compiler", "*.py") + [
+            PACKAGE_ROOT / "kernels" / f"{m}_model.py" for m in ("ffnn", "lstm", "snn")])
 
     def run(self, task: Task) -> Record:
         name = task.workload.removeprefix(PREFIX)

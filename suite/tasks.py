@@ -128,7 +128,8 @@ def _digest(paths: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
-def _tree(folder: str, pattern: str = "*") -> list[Path]:
+def package_files(folder: str, pattern: str = "*") -> list[Path]:
+    """The files of one of zskip's package folders (recursively) matching `pattern`."""
     return [p for p in (PACKAGE_ROOT / folder).rglob(pattern)
             if p.is_file() and "__pycache__" not in p.parts]
 
@@ -136,8 +137,14 @@ def _tree(folder: str, pattern: str = "*") -> list[Path]:
 @functools.cache
 def _core_digest() -> str:
     """The ISA, the core (its sources, its build, its configs) and the shipped data."""
-    return _digest(_tree("isa") + _tree("core_model") + _tree("traces/data") +
-                   [PACKAGE_ROOT / "traces" / "digits.py"])
+    return _digest(package_files("isa") + package_files("core_model") +
+                   package_files("traces/data") + [PACKAGE_ROOT / "traces" / "digits.py"])
+
+
+def code_fingerprint(files: list[Path]) -> str:
+    """What a source's workload depends on: the ISA, the core and the shipped data, and
+    the source's own `files`."""
+    return hashlib.sha256((_core_digest() + _digest(files)).encode()).hexdigest()
 
 
 class KernelSource:
@@ -155,7 +162,7 @@ class KernelSource:
         files = [p for p in (kernels / family).iterdir() if p.is_file()] + [
             kernels / f"{family}.py", kernels / f"{family}_model.py",
             kernels / "harness.py", kernels / "registry.py"]
-        return hashlib.sha256((_core_digest() + _digest(files)).encode()).hexdigest()
+        return code_fingerprint(files)
 
     def run(self, task: Task) -> Record:
         r = registry.run(task.workload, task.variant, task.config, task.images,
