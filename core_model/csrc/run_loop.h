@@ -68,6 +68,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     zs_slot *sasa_after = NULL;
     uint32_t sasa_len = 0;
 #if !BLOCKS
+    int resume = 0;               /* past a SASA trigger: hand back to the block loop */
     if (st->u.sasa_skip_at) {
         sasa_after = slots + (st->u.sasa_skip_at - 1);
         sasa_len = st->u.sasa_skip_len;
@@ -106,6 +107,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
      * the table changes only at a block's end (a SASA write) */
     int sasa_on = st->arch.sasa_valid != 0;
     uint64_t sasa_n0 = n;
+    int32_t land_h = 0;           /* a SASA skip's landing: its slot's handler, */
+    uint32_t land_len = 0;        /* the skip's length */
     st->u.block_trigger_handler = (int32_t)(&&L_SASA_TRIGGER - &&L_DECODE);
 #endif
 
@@ -239,6 +242,13 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 /* A jump to a target outside memory (or misaligned) retires; the fetch there faults. */
 #define FETCH_FAULT(addr) do { \
         st->report.fault_addr = st->arch.pc = (addr); status = ZS_FETCH_FAULT; goto fetch_fault; \
+    } while (0)
+/* A SASA skip from the slot s (not executed) past the slot after memory: the fetch
+ * where it lands faults. */
+#define SKIP_OUT_OF_MEMORY(len) do { \
+        st->counters[ZC_SKIPPED_INSNS] += (len); \
+        st->report.fault_addr = st->arch.pc = PC + 4 * (len); \
+        status = ZS_FETCH_FAULT; goto out; \
     } while (0)
 #define GO_STATIC() do { \
         if (__builtin_expect(s->target == NO_TARGET, 0)) FETCH_FAULT(PC + (uint32_t)IMM); \
@@ -579,11 +589,52 @@ L_DECODE: {
     }
 #if BLOCKS
 L_SASA_TRIGGER:
-    /* A slot marked as a SASA trigger: the per-instruction loop decides at its fetch.
-     * The block's slots before it ran here; the rest runs there. */
+    /* A slot marked as a SASA trigger. A check that fails untimed fails timed too (a
+     * zero flag known late only loses a skip): it costs the check alone. A skip after a
+     * trigger that is no terminator runs here: the trigger's body, then the landing in
+     * the slot after it (its handler lent to L_SASA_LANDING) leaves the block; timed,
+     * the block's slots before the trigger are replayed first (the decision reads the
+     * pipeline at the trigger's fetch), the trigger becomes the block's start and
+     * L_SASA_LANDING times it. Otherwise (a skip lost to timing, a terminator) the
+     * block's slots before it ran here and the per-instruction loop decides. */
     if (!sasa_is_trigger(st, PC)) {          /* not (or no longer) a trigger */
         s->h[BLOCKS] = handlers[s->id];
         goto *(&&L_DECODE + s->h[BLOCKS]);
+    }
+    {
+        const zs_sasa_entry *e = sasa_entry(st, PC);
+        if (!(e->is_and ? zf[e->rs1] && zf[e->rs2] : zf[e->rs1] || zf[e->rs2])) {
+            st->counters[ZC_SASA_CHECKS]++;
+            goto *(&&L_DECODE + handlers[s->id]);
+        }
+        if (!ZS_ENDS_BLOCK(s->opc)) {
+#if TIMING
+            FLUSH_AGAIN();
+            if (s > bs) {
+                OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs),
+                                         END_NONE));
+                if (!s->blen) s->blen = (uint16_t)(bs->blen - (s - bs));
+                bs = s;
+            } else {
+                OUT_OF_LINE(pipe_settle(st, &p_));
+            }
+            const uint64_t at_ = FETCH_DECISION_CYCLE;
+#define TIMED_ZERO(r) (zf[r] && pipe_sprf_known(st, &pipe, (r), at_))
+            int hit_ = e->is_and ? TIMED_ZERO(e->rs1) && TIMED_ZERO(e->rs2)
+                                 : TIMED_ZERO(e->rs1) || TIMED_ZERO(e->rs2);
+#undef TIMED_ZERO
+#else
+            const int hit_ = 1;
+#endif
+            if (hit_) {
+                st->counters[ZC_SASA_CHECKS]++;
+                st->counters[ZC_SASA_HITS]++;
+                land_len = e->len;
+                land_h = s[1].h[BLOCKS];
+                s[1].h[BLOCKS] = (int32_t)(&&L_SASA_LANDING - &&L_DECODE);
+                goto *(&&L_DECODE + handlers[s->id]);
+            }
+        }
     }
     n -= bs->blen - (uint32_t)(s - bs);
     s->count--;                              /* the per-instruction loop enters here */
@@ -593,6 +644,19 @@ L_SASA_TRIGGER:
         OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs), END_NONE));
 #endif
     SWITCH_TO(s);
+L_SASA_LANDING:
+    /* the trigger (s - 1) fell through: the block ends, the SASA block is not fetched */
+    s->h[BLOCKS] = land_h;
+#if TIMING
+    OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), 1, END_NONE));
+#endif
+    n -= bs->blen - (uint32_t)(s - bs);
+    NOT_EXECUTED(s);
+    if ((uint32_t)(s - slots) + land_len > size / 4) SKIP_OUT_OF_MEMORY(land_len);
+    st->counters[ZC_SKIPPED_INSNS] += land_len;
+    ns = s + land_len;
+    if (!ns->blen) ns->blen = decoded_block_length(ns);
+    ENTER_BLOCK();
 #endif
 L_ILLEGAL:
     FAULT(ZS_ILLEGAL_INSTRUCTION);
@@ -624,6 +688,7 @@ slow_path:
         sasa_after = NULL;
         if (fell_through && !VERIFY_INSTEAD(PC - 4, PC + 4 * len)) {
             NOT_EXECUTED(s);
+            if ((uint32_t)(s - slots) + len > size / 4) SKIP_OUT_OF_MEMORY(len);
             s += len;
             s->count++;
             bs = NULL;               /* not a straight block */
@@ -635,6 +700,19 @@ slow_path:
 #if TIMING
     if (st->u.sasa_pending && FETCH_DECISION_CYCLE >= st->u.sasa_pending_at)
         sasa_apply(st, slots);
+#endif
+#if !BLOCKS
+    /* Past a trigger (and its skip), the block loop goes on at the first slot that is
+     * no trigger, if the block from there is decoded: the slot, reached here, is entered
+     * there instead. */
+    if (resume && !sasa_is_trigger(st, PC)) {
+        resume = 0;
+        if (!s->blen) s->blen = decoded_block_length(s);
+        if (BLOCK_LOOP_CAN_TAKE(s)) {
+            NOT_EXECUTED(s);
+            SWITCH_TO(s);
+        }
+    }
 #endif
     if (st->arch.sasa_valid) {
         zs_sasa_entry *e = sasa_entry(st, PC);
@@ -651,6 +729,9 @@ slow_path:
                 sasa_after = s + 1;
                 sasa_len = e->len;
             }
+#if !BLOCKS
+            resume = !VERIFY && !TRACE && !TIMING;
+#endif
         }
     }
     UPDATE_SLOW();
@@ -766,6 +847,7 @@ out:
 #undef SKIP_DECISION_CYCLE
 #undef FETCH_DECISION_CYCLE
 #undef FETCH_FAULT
+#undef SKIP_OUT_OF_MEMORY
 #undef SKIP_PENALTY
 #undef VERIFY_INSTEAD
 #undef SKIP_IF

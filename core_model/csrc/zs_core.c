@@ -185,6 +185,18 @@ static void fold_counts(zs_state *st, zs_slot *slots)
     }
 }
 
+/* The length of the block entered at slot s, from its straight run of decoded slots
+ * (what the per-instruction loop learns running it); 0 where the run reaches a slot not
+ * decoded yet or one that faults. */
+static uint16_t decoded_block_length(const zs_slot *s)
+{
+    for (uint32_t k = 0; k < 0xFFFF; k++, s++) {
+        if ((!s->h[0] && !s->h[1]) || s->id >= ZS_NUM_INSNS) return 0;
+        if (ZS_ENDS_BLOCK(s->opc)) return (uint16_t)(k + 1);
+    }
+    return 0;
+}
+
 /* fence.i: every slot decodes again, every block is learned again. */
 static void flush_decoded(zs_state *st, zs_slot *slots)
 {

@@ -12,7 +12,7 @@ import pytest
 
 from zskip.core_model import Machine, load_config
 from zskip.core_model.config import PREDICTORS
-from zskip.core_model.faults import Fault
+from zskip.core_model.faults import Fault, FetchFault
 
 from .harness import program_of
 from .randprog import random_program
@@ -198,6 +198,144 @@ def test_xzs_loop(last: str, config, functional: bool) -> None:
     assert (m.status == "exit") == (last in ("exit",)), m.status
     if not functional:
         assert s.skips_lost > 0
+
+
+# SASA as the kernels use it: a trigger at a loop's head, triggers that are zero-detect
+# loads of the next operand (the skip lands on the next trigger), one that is a branch
+# (a terminator), one whose condition is loaded just before it (a skip lost to timing);
+# skips landing in the block after the loop. {last} runs in the last pass (t5 = 1).
+SASA_LOOP = """
+.text
+.globl _start
+_start:
+    la    s11, d
+    li    s10, 40
+    la    t6, head
+    sasa.or t6, s0, s0, 3
+    la    t6, t1z
+    sasa.or t6, s1, s1, 2
+    la    t6, t2z
+    sasa.and t6, s2, s1, 4
+    la    t6, br
+    sasa.or t6, s3, s3, 1
+    la    t6, late
+    sasa.or t6, s4, s4, 2
+    lw.zd s0, 0(s11)
+loop:
+head:
+    addi  a0, a0, 1
+    addi  a1, a1, 1
+    addi  a2, a2, 1
+    addi  a3, a3, 1
+    lw.zd s1, 4(s11)
+    nop
+    nop
+    nop
+t1z:
+    lw.zd s2, 8(s11)
+    addi  a1, a1, 3
+    addi  a2, a2, 3
+    addi  a3, a3, 3
+t2z:
+    lw.zd s3, 12(s11)
+    addi  a4, a4, 1
+    addi  a5, a5, 1
+    addi  a4, a4, 2
+    addi  a5, a5, 2
+    andi  t0, s10, 1
+br:
+    beqz  t0, 1f
+    addi  a6, a6, 1
+1:  lw.zd s4, 16(s11)
+late:
+    addi  a7, a7, 1
+    addi  a7, a7, 2
+    addi  s9, s9, 1
+    addi  t5, s10, -1
+    seqz  t5, t5
+    lw.zd s0, 4(s11)
+{last}
+    addi  s11, s11, 4
+    addi  s10, s10, -1
+    addi  s8, s8, 1
+    bnez  s10, loop
+    mv    a0, a5
+    li    a7, 93
+    ecall
+.data
+.p2align 2
+d:  .word 0, 5, 0, 0, 7, 0, 1, 0, 0, 0, 3, 3, 0, 9, 0, 0
+    .word 0, 5, 0, 0, 7, 0, 1, 0, 0, 0, 3, 3, 0, 9, 0, 0
+    .word 0, 5, 0, 0, 7, 0, 1, 0, 0, 0, 3, 3, 0, 9, 0, 0
+    .word 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+"""
+SASA_LAST_PASS = {
+    "exit": "",
+    # the trigger itself faults: a misaligned zero-detect load in the last pass
+    "trigger faults": "la t6, tf\n    sasa.or t6, s0, s0, 1\n    nop\n    nop\n"
+                      "    nop\n    nop\n    nop\n    add t4, s11, t5\ntf: lw.zd t4, 0(t4)\n    nop",
+}
+
+
+@pytest.mark.parametrize("config", CONFIGS + ["application gshare small"])
+@pytest.mark.parametrize("last", SASA_LAST_PASS)
+@pytest.mark.parametrize("functional", [False, True])
+def test_sasa_loop(last: str, config, functional: bool) -> None:
+    config = PREDICTOR_CONFIGS.get(config, config)
+    program = program_of(SASA_LOOP.format(last=SASA_LAST_PASS[last]))
+    assert_same(program, functional=functional, config=config)
+    for limit in (1, 9, 40, 333, 700):
+        assert_same(program, functional=functional, config=config, max_insns=limit)
+    m = Machine(program, config, functional=functional)
+    try:
+        m.run()
+    except Fault:
+        pass
+    assert m.stats.sasa_hits > 30 and m.stats.skipped > 40
+    assert (m.status == "exit") == (last == "exit"), m.status
+    if not functional and config is None:
+        assert m.stats.skips_lost > 0
+
+
+# A trigger in the last word of memory (code written to the stack) whose skip would
+# land past memory's end: the fetch there faults, in both loops alike.
+SKIP_OUT = """
+.text
+.globl _start
+_start:
+    la    t0, zero
+    lw.zd t0, 0(t0)
+    la    t1, body
+    lw    t2, 0(t1)
+    addi  t3, sp, -4
+    sw    t2, 0(t3)
+    fence.i
+    sasa.or t3, t0, t0, {length}
+    nop
+    nop
+    nop
+    nop
+    nop
+    nop
+    jalr  ra, 0(t3)
+body:
+    addi  a0, a0, 1
+.data
+zero: .word 0
+"""
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+@pytest.mark.parametrize("functional", [False, True])
+@pytest.mark.parametrize("length", [1, 2, 63])
+def test_sasa_skip_out_of_memory(length: int, config, functional: bool) -> None:
+    program = program_of(SKIP_OUT.format(length=length))
+    assert_same(program, functional=functional, config=config)
+    m = Machine(program, config, functional=functional)
+    with pytest.raises(FetchFault) as e:
+        m.run()
+    assert m.stats.sasa_hits == 1 and m.stats.skipped == length
+    assert e.value.pc == m.x[2] + 4 * length       # sp: the trigger at sp - 4
 
 
 # Strided accesses over 64 KiB: blocks that miss the data cache on most runs (dirty
