@@ -21,6 +21,7 @@ from zskip.isa.table import OP_CLASSES
 CONFIG_DIR = Path(__file__).resolve().parent / "configs"
 DEFAULT_CONFIG = "embedded"
 PREDICTORS = ("not_taken", "btfn", "bimodal", "gshare")
+STATIC_PREDICTORS = ("not_taken", "btfn")      # pred_is_static (csrc/predictor.h)
 DIVIDERS = ("fixed", "data")
 MEMORY_KINDS = ("sram", "dram")
 MULTIPLIERS = ("pipelined", "iterative")

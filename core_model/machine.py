@@ -20,12 +20,14 @@ from zskip.isa.table import INSTRUCTIONS, OP_CLASSES
 
 from . import faults
 from ._core import ffi, lib
-from .config import CoreConfig, load_config
+from .config import STATIC_PREDICTORS, CoreConfig, load_config
 from .energy import EnergyTable, load_energy_table
 from .layout import memory_layout
 from .stats import Stats
 
 CHUNK = 1 << 26
+# translate=True: the code the first instructions decoded is translated after them
+TRANSLATE_AFTER = 500_000
 SP = 2
 COUNTER_NAMES: tuple[str, ...] = tuple(ffi.string(lib.zs_counter_name(i)).decode()
                                        for i in range(lib.ZS_NUM_COUNTERS))
@@ -95,13 +97,19 @@ class Machine:
 
     def __init__(self, program: Program, config: CoreConfig | str | Path | None = None, *,
                  functional: bool = False, verify_skips: bool = False,
-                 per_instruction: bool = False):
+                 per_instruction: bool = False, translate: bool = False):
         """per_instruction: never use the block loop (every instruction through the
-        exact per-instruction model; same results, slower: for tests of the fast path)."""
+        exact per-instruction model; same results, slower: for tests of the fast path).
+        translate: once TRANSLATE_AFTER instructions have run, compile the code they
+        decoded into the block loop (translate.py; the same results, faster on long
+        runs; nothing happens without a C compiler, or with per_instruction or
+        verify_skips, which keep to the per-instruction loop)."""
         self.program = program
         self.config = config if isinstance(config, CoreConfig) else load_config(config)
         self.functional, self.verify_skips = functional, verify_skips
         self.per_instruction = per_instruction
+        self.translate = translate and not per_instruction and not verify_skips
+        self.translation = None      # translate.Translation, once made
         self.energy_table: EnergyTable = load_energy_table(self.config.energy_table)
         self.mem_base, size, self.stack_top = memory_layout(program, self.config.stack_size,
                                                                 self.config.heap_size)
@@ -154,7 +162,8 @@ class Machine:
         self.x[SP] = self.stack_top
         self._st.arch.pc = self.program.entry
         self.stop_trace()   # a trace numbers instructions from the reset it started after
-        lib.zs_reset(self._st)
+        lib.zs_reset(self._st)      # drops a translation: made again after TRANSLATE_AFTER
+        self._translate_at = TRANSLATE_AFTER if self.translate else None
         self.output = b""
         self.exit_code: int | None = None
         self.status: str | None = None
@@ -182,6 +191,8 @@ class Machine:
                 if done >= limit:
                     raise self._fault(faults.InstructionLimit, None, f"{limit} instructions")
                 batch = min(limit - done, CHUNK)
+                if self._translate_at is not None:
+                    batch = self._before_translating(batch)
                 if self._trace is not None:
                     traced, batch = self._trace[1].batch(start + done, batch)
                     st.trace.on = int(traced)
@@ -215,6 +226,21 @@ class Machine:
                                      int(st.counters[INSTRET]) - start) from None
         finally:
             self.output = bytes(out)
+
+    def _before_translating(self, batch: int) -> int:
+        """The batch to run next: up to the point of translating, where it translates."""
+        retired = int(self._st.counters[INSTRET])
+        if retired < self._translate_at:
+            return min(batch, self._translate_at - retired)
+        from . import translate
+        self._translate_at = None
+        self.translation = translate.translate(
+            self._slots, timing=not self.functional,
+            predicting=not self.functional and self.config.pipeline.branch_predictor
+            not in STATIC_PREDICTORS)
+        if self.translation is not None:
+            self.translation.install(self._st)
+        return batch
 
     # ---- tracing ----
     def trace_into(self, records: np.ndarray, window: TraceWindow = TraceWindow()) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .generated import generator_main
 from .table import (CORE_CSRS, CSRS, EXTENSION, FIELDS, INSTRUCTIONS, OP_CLASSES,
-                    OPCLASS_TABLE, REDIRECT_STAGES, SYSCALLS, Field)
+                    OPCLASS_TABLE, REDIRECT_STAGES, SYSCALLS, Field, Instruction)
 
 # Operand fields read as the instruction's immediate (registers, zimm and fence sets
 # are read from their own fields).
@@ -26,6 +26,14 @@ def _extract_expr(field: Field) -> str:
         shift = 32 - field.width
         return f"((int32_t)(({value}) << {shift}) >> {shift})"
     return f"((int32_t)({value}))"
+
+
+def insn_roles(i: Instruction) -> str:
+    """ZS_INSN_LIST's OPC_class, reads_rs1, reads_rs2, reads_rd, writes_rd of a row (the
+    translation of a program's code, core_model/translate.py, writes them too)."""
+    reads = i.reads_x()
+    return (f"OPC_{i.opclass.upper()}, {int('rs1' in reads)}, {int('rs2' in reads)}, "
+            f"{int('rd' in reads)}, {int(i.writes_rd())}")
 
 
 def _immediate(fields: tuple[str, ...]) -> str:
@@ -67,11 +75,8 @@ def render() -> str:
         "#define ZS_INSN_LIST(X) \\",
     ]
     for i in INSTRUCTIONS:
-        reads = i.reads_x()
         out.append(f"    X({i.ident:<{width}}, \"{i.name}\", MATCH_{i.ident}, MASK_{i.ident}, "
-                   f"OPC_{i.opclass.upper()}, {int('rs1' in reads)}, {int('rs2' in reads)}, "
-                   f"{int('rd' in reads)}, "
-                   f"{int(i.writes_rd())}, {_immediate(i.fields)}) \\")
+                   f"{insn_roles(i)}, {_immediate(i.fields)}) \\")
     out += [
         "",
         "/* Per instruction, the roles ZS_INSN_LIST does not carry:",

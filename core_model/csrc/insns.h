@@ -3,7 +3,8 @@
  * BODY_<IDENT> is used by the dispatch generated from ZS_INSN_LIST (isa_table.h): a row
  * without a body here fails the build with "BODY_<IDENT> undeclared".
  *
- * Operand macros (defined by run_loop.inc): RS1/RS2 (uint32 values), SRS1/SRS2 (int32),
+ * Operand macros (defined by run_loop.h): RS1/RS2 (uint32 values), SRS1/SRS2 (int32),
+ * RS1_NUM/RS2_NUM (the register numbers),
  * RD_VAL (x[rd] read as a source), IMM (the row's immediate field, sign-extended where the
  * field is signed), PC; effects: WRITE_RD, WRITE_RD_ZD (also records value == 0 in the
  * SpRF), BRANCH(cond) (to the static target), JUMP() (jal), SET_PC(addr) (jalr),
@@ -89,9 +90,9 @@
 #define BODY_LHU_ZD   WRITE_RD_ZD(LOAD16(RS1 + IMM))
 
 /* Xzs skip-branches, decided in decode from the SpRF. */
-#define BODY_SKZ      SKIP_IF(ZERO(s->rs1))
-#define BODY_SKZ2     SKIP_IF(ZERO(s->rs1) || ZERO(s->rs2))
-#define BODY_SKNZ     SKIP_IF(NONZERO(s->rs1))
+#define BODY_SKZ      SKIP_IF(ZERO(RS1_NUM))
+#define BODY_SKZ2     SKIP_IF(ZERO(RS1_NUM) || ZERO(RS2_NUM))
+#define BODY_SKNZ     SKIP_IF(NONZERO(RS1_NUM))
 
 /* Xzs skip-address table: entry {trigger = x[rd], rs1, rs2, and/or, len = IMM}. */
 #define BODY_SASA_OR  SASA_WRITE(0)

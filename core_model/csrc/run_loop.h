@@ -31,8 +31,14 @@
 #ifndef TRACE
 #define TRACE 0
 #endif
+#ifndef TRANSLATED
+#define TRANSLATED 0
+#endif
 #if TRACE && (BLOCKS || !TIMING)
 #error "a traced loop is a per-instruction loop with timing"
+#endif
+#if TRANSLATED && (!BLOCKS || VERIFY || TRACE)
+#error "a translated loop is a block loop"
 #endif
 
 static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_insns)
@@ -40,6 +46,13 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 /* Handlers as offsets from L_DECODE, so a zeroed slot means "not decoded yet": no
  * initialisation pass over the slots, and fence.i just clears them. The block loop and
  * the per-instruction loop each keep their own (h[BLOCKS]). */
+#if TRANSLATED
+    /* translate.py's code: a label per slot from ZS_T_LO to ZS_T_HI (the slot after
+     * them too), as offsets from L_DECODE */
+#define ZS_TLABEL(IDX, ...) (int32_t)(&&L_T##IDX - &&L_DECODE),
+    static const int32_t tlabels[] = { ZS_TRANSLATED_CODE(ZS_TLABEL, ZS_TLABEL) };
+#undef ZS_TLABEL
+#else
 #define ZS_HANDLER_OFFSET(ID, ...) (int32_t)(&&L_##ID - &&L_DECODE),
     static const int32_t handlers[ZS_NUM_HANDLERS] = {
         ZS_INSN_LIST(ZS_HANDLER_OFFSET)
@@ -47,6 +60,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         [ZS_ID_FETCH_END] = (int32_t)(&&L_FETCH_END - &&L_DECODE),
     };
 #undef ZS_HANDLER_OFFSET
+#endif
     /* the registers in the frame (copied back at the end): addressed from the stack
      * pointer, they need no register of their own */
     uint32_t x[33];
@@ -109,7 +123,9 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     uint64_t sasa_n0 = n;
     int32_t land_h = 0;           /* a SASA skip's landing: its slot's handler, */
     uint32_t land_len = 0;        /* the skip's length */
+#if !TRANSLATED
     st->u.block_trigger_handler = (int32_t)(&&L_SASA_TRIGGER - &&L_DECODE);
+#endif
 #endif
 
     if (!st->u.slots_ready) {
@@ -138,12 +154,28 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 #define PC_OF(slot)  (base + ((uint32_t)((slot) - slots) << 2))
 #define PC           PC_OF(s)
-#define RS1          x[s->rs1]
-#define RS2          x[s->rs2]
-#define SRS1         ((int32_t)x[s->rs1])
-#define SRS2         ((int32_t)x[s->rs2])
-#define RD_VAL       x[s->rd]
-#define IMM          s->imm
+/* the slot's fields: translated, constants of the slot's code (ZS_TSLOT) */
+#if TRANSLATED
+#define F_RD         t_rd
+#define F_RS1        t_rs1
+#define F_RS2        t_rs2
+#define F_IMM        t_imm
+#define F_TARGET     t_target
+#else
+#define F_RD         s->rd
+#define F_RS1        s->rs1
+#define F_RS2        s->rs2
+#define F_IMM        s->imm
+#define F_TARGET     s->target
+#endif
+#define RS1_NUM      F_RS1
+#define RS2_NUM      F_RS2
+#define RS1          x[F_RS1]
+#define RS2          x[F_RS2]
+#define SRS1         ((int32_t)x[F_RS1])
+#define SRS2         ((int32_t)x[F_RS2])
+#define RD_VAL       x[F_RD]
+#define IMM          F_IMM
 #define BIT(r)       (1ull << (r))
 
 #define UPDATE_SLOW() do { \
@@ -173,12 +205,12 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #endif
 
 #define WRITE_RD(v) do { \
-        x[s->rd] = (uint32_t)(v); zf[s->rd] = 0; VERIFY_WRITE(s->rd); \
+        x[F_RD] = (uint32_t)(v); zf[F_RD] = 0; VERIFY_WRITE(F_RD); \
     } while (0)
 #define WRITE_RD_ZD(v) do { \
         uint32_t v_ = (uint32_t)(v); \
-        x[s->rd] = v_; zf[s->rd] = v_ == 0; \
-        VERIFY_WRITE(s->rd); \
+        x[F_RD] = v_; zf[F_RD] = v_ == 0; \
+        VERIFY_WRITE(F_RD); \
     } while (0)
 
 /* ---- memory: every access bounds-checked; misaligned accesses fault ---- */
@@ -251,8 +283,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         status = ZS_FETCH_FAULT; goto out; \
     } while (0)
 #define GO_STATIC() do { \
-        if (__builtin_expect(s->target == NO_TARGET, 0)) FETCH_FAULT(PC + (uint32_t)IMM); \
-        ns = (zs_slot *)((char *)s + s->target); \
+        if (__builtin_expect(F_TARGET == NO_TARGET, 0)) FETCH_FAULT(PC + (uint32_t)IMM); \
+        ns = (zs_slot *)((char *)s + F_TARGET); \
     } while (0)
 #if TIMING && BLOCKS
 /* the block's end (the outcome; with PREDICTING the predictor's verdict too) selects
@@ -338,24 +370,26 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #if TIMING && BLOCKS
 /* the write is pending (sasa_defer): the per-instruction loop goes on, it applies it */
 #define SASA_WRITE(is_and) do { \
-        sasa_defer(st, slots, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM, pipe.next_ex); \
+        sasa_defer(st, slots, RD_VAL, F_RS1, F_RS2, (is_and), (uint32_t)IMM, pipe.next_ex); \
         SWITCH_TO(ns); \
     } while (0)
 #elif TIMING
 #define SASA_WRITE(is_and) do { \
-        sasa_defer(st, slots, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM, pipe.next_ex); \
+        sasa_defer(st, slots, RD_VAL, F_RS1, F_RS2, (is_and), (uint32_t)IMM, pipe.next_ex); \
         UPDATE_SLOW(); \
     } while (0)
 #elif BLOCKS
-/* the lookups so far were under the old table (this write ends its block) */
+/* the lookups so far were under the old table (this write ends its block); a
+ * translated loop runs no SASA: it leaves */
 #define SASA_WRITE(is_and) do { \
-        sasa_write(st, slots, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM); \
+        sasa_write(st, slots, RD_VAL, F_RS1, F_RS2, (is_and), (uint32_t)IMM); \
         if (sasa_on) st->counters[ZC_SASA_LOOKUPS] += n - sasa_n0; \
         sasa_on = st->arch.sasa_valid != 0; sasa_n0 = n; \
+        if (TRANSLATED && sasa_on) SWITCH_TO(ns); \
     } while (0)
 #else
 #define SASA_WRITE(is_and) do { \
-        sasa_write(st, slots, RD_VAL, s->rs1, s->rs2, (is_and), (uint32_t)IMM); \
+        sasa_write(st, slots, RD_VAL, F_RS1, F_RS2, (is_and), (uint32_t)IMM); \
         UPDATE_SLOW(); \
     } while (0)
 #endif
@@ -432,7 +466,15 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     } while (0)
 #if BLOCKS
 /* within a block: nothing but the jump */
+#if TRANSLATED
+#define NEXT() do { \
+        s = ns; \
+        uint32_t i_ = (uint32_t)(s - slots) - ZS_T_LO; \
+        goto *(&&L_DECODE + (i_ <= ZS_T_HI + 1 - ZS_T_LO ? tlabels[i_] : 0)); \
+    } while (0)
+#else
 #define NEXT() do { s = ns; goto *(&&L_DECODE + s->h[BLOCKS]); } while (0)
+#endif
 #if TIMING
 /* Its timing when a block ends: the static schedule of its end when the pipeline had
  * every register ready and the I-cache replaced no line since the block found its
@@ -564,6 +606,37 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     DISPATCH_NEXT();
 #endif
 
+#if TRANSLATED
+/* A slot of the translated code: a handler with the slot's fields as constants, and the
+ * next slot's code after it (falling through); a slot not translated leaves the loop. */
+#define ZS_TSLOT(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET) \
+    L_T##IDX: { \
+        const uint32_t t_rd = (RD), t_rs1 = (RS1), t_rs2 = (RS2); \
+        const int32_t t_imm = (IMMV), t_target = (TARGET); \
+        (void)t_rd; (void)t_rs1; (void)t_rs2; (void)t_imm; (void)t_target; \
+        s = slots + (IDX); \
+        ISSUE(ZS_ID_##ID, OPC, R1, R2, RDR, WRD); \
+        ns = s + 1; \
+        { BODY_##ID; } \
+        if (ZS_ENDS_BLOCK(OPC)) END_AND_DISPATCH(ZS_ID_##ID, OPC); \
+    }
+#define ZS_TEXIT(IDX) L_T##IDX: s = slots + (IDX); goto L_DECODE;
+    ZS_TRANSLATED_CODE(ZS_TSLOT, ZS_TEXIT)
+#undef ZS_TSLOT
+#undef ZS_TEXIT
+L_DECODE:
+    /* a slot not translated: the interpreter goes on there (zs_run), as if the block
+     * loop had handed over at a SASA trigger */
+    st->u.untranslated = 1;
+    n -= bs->blen - (uint32_t)(s - bs);
+    s->count--;
+    FLUSH_AGAIN();
+#if TIMING
+    if (s > bs)
+        OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs), END_NONE));
+#endif
+    SWITCH_TO(s);
+#else
     ZS_INSN_LIST(ZS_HANDLER)
 
 L_DECODE: {
@@ -587,7 +660,8 @@ L_DECODE: {
                                                          : handlers[s->id];
         goto *(&&L_DECODE + s->h[BLOCKS]);
     }
-#if BLOCKS
+#endif
+#if BLOCKS && !TRANSLATED
 L_SASA_TRIGGER:
     /* A slot marked as a SASA trigger. A check that fails untimed fails timed too (a
      * zero flag known late only loses a skip): it costs the check alone. A skip after a

@@ -208,6 +208,7 @@ static void flush_decoded(zs_state *st, zs_slot *slots)
         slots[i].blk = 0;
     }
     st->u.nblocks = 0;
+    st->u.translated = NULL;           /* compiled from the slots as they were */
     cache_claim(&st->u.icache, 0);
 }
 
@@ -539,6 +540,9 @@ static void end_block(zs_state *st, const uint32_t *x, uint64_t sprf)
     st->u.in_block = 0;
 }
 
+/* translate.py compiles this file into a translation with ZS_TRANSLATION defined: the
+ * helpers above and its own block loop, none of the loops and entry points below */
+#ifndef ZS_TRANSLATION
 #define RUN_NAME run_functional
 #define TIMING 0
 #define VERIFY 0
@@ -610,6 +614,7 @@ void zs_reset(zs_state *st)
     st->u.sasa_skip_at = 0;
     st->u.trace_primed = 0;
     st->u.h0_handlers = NULL;     /* Python zeroes the slots before a reset */
+    st->u.translated = NULL;
     st->u.max_ready = 0;
     st->u.nblocks = 0;
     st->u.slots_ready = 0;
@@ -646,8 +651,27 @@ int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns)
     int status;
     st->u.instret0 = st->counters[ZC_INSTRET];
     st->u.run_n = 0;
-    while ((status = (use_blocks ? blocks : step)(st, mem, slots, max_insns)) == ZS_SWITCH)
-        use_blocks = !use_blocks;
+#define BLOCK_LOOP() (st->u.translated && !st->arch.sasa_valid ? st->u.translated : blocks)
+    zs_loop loop = use_blocks ? BLOCK_LOOP() : step;
+    while ((status = loop(st, mem, slots, max_insns)) == ZS_SWITCH) {
+        if (loop == st->u.translated && st->u.untranslated) {
+            st->u.untranslated = 0;
+            loop = blocks;        /* where the translation has no code, the block loop's */
+        } else {
+            loop = loop == step ? BLOCK_LOOP() : step;
+        }
+    }
+#undef BLOCK_LOOP
     fold_counts(st, slots);
     return status;
 }
+
+/* Install a translation (translate.py: its zs_translated_run, the block loop of this
+ * state's config with the program's decoded slots compiled in; NULL: none). It runs
+ * wherever the block loop would while no SASA entry is in use; fence.i and zs_reset
+ * drop it. */
+void zs_translate(zs_state *st, void *run)
+{
+    st->u.translated = (zs_loop)run;
+}
+#endif

@@ -241,6 +241,10 @@ typedef struct {
     /* the handler table of the per-instruction loop whose offsets the slots' h[0] hold
      * (NULL: none yet; the traced and the untraced loop take the slots over in turn) */
     const int32_t *h0_handlers;
+    /* the translated block loop of the program's code (translate.py; NULL: none), set by
+     * zs_translate; fence.i drops it */
+    int (*translated)(struct zs_state *, uint8_t *, zs_slot *, uint64_t);
+    uint32_t untranslated;   /* it stopped at a slot it has no code for */
     /* last: the fields above keep small offsets from the state, whatever its size */
     zs_block blocks[ZS_MAX_BLOCKS];
 } zs_uarch;
@@ -265,6 +269,7 @@ typedef struct zs_state {
 
 void zs_reset(zs_state *st);
 int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns);
+void zs_translate(zs_state *st, void *run);
 const char *zs_counter_name(int i);
 
 #endif

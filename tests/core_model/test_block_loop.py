@@ -30,8 +30,10 @@ PREDICTOR_CONFIGS = {
 }
 
 
-def _run(program, per_instruction: bool, functional: bool, config, max_insns: int):
-    m = Machine(program, config, functional=functional, per_instruction=per_instruction)
+def _run(program, per_instruction: bool, functional: bool, config, max_insns: int,
+         translate: bool = False):
+    m = Machine(program, config, functional=functional, per_instruction=per_instruction,
+                translate=translate)
     try:
         m.run(max_insns=max_insns)
         stop = m.status
@@ -41,8 +43,10 @@ def _run(program, per_instruction: bool, functional: bool, config, max_insns: in
 
 
 def assert_same(program, *, functional: bool = False, config=None,
-                max_insns: int = 1_000_000) -> None:
-    fast, fast_stop = _run(program, False, functional, config, max_insns)
+                max_insns: int = 1_000_000, translate: bool = False) -> Machine:
+    """The fast run (translate: translated too) equals the per-instruction one; returns
+    the fast machine."""
+    fast, fast_stop = _run(program, False, functional, config, max_insns, translate)
     exact, exact_stop = _run(program, True, functional, config, max_insns)
     assert fast_stop == exact_stop
     assert dict(fast._counters_by_name()) == dict(exact._counters_by_name())
@@ -52,6 +56,7 @@ def assert_same(program, *, functional: bool = False, config=None,
     assert fast.output == exact.output
     assert np.array_equal(fast.memory, exact.memory)
     assert fast.stats.to_dict() == exact.stats.to_dict()
+    return fast
 
 
 @pytest.mark.parametrize("config", CONFIGS)

@@ -1,0 +1,125 @@
+"""Translated runs (core_model/translate.py: the block loop with the program's decoded
+code compiled in) against the exact per-instruction loop: every counter, per-instruction
+count, register, SpRF bit, memory byte, output and stop reason identical. Translation
+starts after `after` instructions (the code decoded by then; the rest runs in the
+interpreter, handed over to and back), so the random programs run on both sides of it.
+Each program compiles its own translation with the system C compiler."""
+from __future__ import annotations
+
+import pytest
+
+from zskip.core_model import Machine, machine, translate
+
+from .harness import program_of
+from .randprog import random_program
+from .test_block_loop import (LAST_PASS, PREDICTOR_CONFIGS, SASA_LAST_PASS, SASA_LOOP,
+                              XZS_LOOP, assert_same)
+
+pytestmark = pytest.mark.skipif(translate.compiler() is None, reason="no C compiler")
+
+
+@pytest.fixture(autouse=True)
+def _translations_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+
+
+def assert_translated_same(program, *, after: int, functional: bool = False, config=None,
+                           max_insns: int = 1_000_000) -> None:
+    """The run translated after `after` instructions equals the per-instruction one (and
+    a translation was made)."""
+    saved = machine.TRANSLATE_AFTER
+    machine.TRANSLATE_AFTER = after
+    try:
+        m = assert_same(program, functional=functional, config=config, max_insns=max_insns,
+                        translate=True)
+    finally:
+        machine.TRANSLATE_AFTER = saved
+    assert m.translation is not None
+
+
+@pytest.mark.parametrize("config", [None, "application"])
+def test_random_programs(config) -> None:
+    for seed in range(4000, 4004):
+        source = random_program(seed, n_units=25, repeat=7, csr_reads=seed % 2 == 0)
+        for functional in (False, True):
+            assert_translated_same(program_of(source), after=(seed * 37) % 300,
+                                   functional=functional, config=config)
+
+
+@pytest.mark.parametrize("config", ["application bimodal small", "embedded gshare"])
+def test_random_programs_dynamic_predictors(config: str) -> None:
+    for seed in range(4100, 4102):
+        source = random_program(seed, n_units=25, repeat=7)
+        assert_translated_same(program_of(source), after=seed % 200,
+                               config=PREDICTOR_CONFIGS[config])
+
+
+def test_stopped_by_the_limit() -> None:
+    program = program_of(random_program(4200, n_units=25, repeat=7))
+    for limit in (150, 333, 2000):
+        assert_translated_same(program, after=100, max_insns=limit)
+
+
+@pytest.mark.parametrize("last", LAST_PASS)
+@pytest.mark.parametrize("functional", [False, True])
+def test_xzs_loop(last: str, functional: bool) -> None:
+    """Skip-branches, SASA (the interpreter's: a translation runs no SASA), faults."""
+    program = program_of(XZS_LOOP.format(last=LAST_PASS[last]))
+    assert_translated_same(program, after=60, functional=functional)
+
+
+@pytest.mark.parametrize("last", SASA_LAST_PASS)
+def test_sasa_loop(last: str) -> None:
+    program = program_of(SASA_LOOP.format(last=SASA_LAST_PASS[last]))
+    assert_translated_same(program, after=30)
+
+
+SELF_MODIFYING = """
+.text
+.globl _start
+_start:
+    li    s0, 200
+    la    t0, patch
+    la    t1, new
+    lw    t2, 0(t1)
+loop:
+    addi  a0, a0, 1
+patch:
+    addi  a1, a1, 1
+    addi  s0, s0, -1
+    bnez  s0, 1f
+    sw    t2, 0(t0)         # rewritten once translated: runs as decoded before
+    {fence}
+    li    s0, 100
+    li    s1, 1
+1:  bnez  s0, loop
+    bnez  s1, 2f
+    j     loop
+2:  mv    a0, a1
+    li    a7, 93
+    ecall
+new:
+    addi  a1, a1, 100
+"""
+
+
+@pytest.mark.parametrize("fence", ["", "fence.i"])
+def test_rewritten_code(fence: str) -> None:
+    """A word rewritten without fence.i runs as decoded (both loops); fence.i drops the
+    translation with the decoded slots (the rewritten word runs in the interpreter)."""
+    program = program_of(SELF_MODIFYING.format(fence=fence))
+    for functional in (False, True):
+        assert_translated_same(program, after=100, functional=functional)
+
+
+@pytest.mark.parametrize("option", ["per_instruction", "verify_skips"])
+def test_not_translated_beside_the_per_instruction_loop(option: str) -> None:
+    saved = machine.TRANSLATE_AFTER
+    machine.TRANSLATE_AFTER = 10
+    try:
+        m = Machine(program_of(SELF_MODIFYING.format(fence="")), translate=True,
+                    **{option: True})
+        m.run()
+    finally:
+        machine.TRANSLATE_AFTER = saved
+    assert m.translation is None and m.stats.instructions > 100
