@@ -1,7 +1,10 @@
 """Speed of the zskip core against unicorn, in one process (not a test).
 
-Five long kernels, each run on: zskip with full timing and energy, zskip functional,
-zskip traced (timing with an execution trace of every instruction into a ring keeping
+Five long kernels, each run on: zskip with full timing and energy, the same translated
+(Machine(translate=True): after the first 500k instructions the code they decoded is
+compiled into the block loop, core_model/translate.py; a first untimed run per program and
+mode compiles it into the cache, its time printed, so the rounds time running, not
+compiling), zskip functional (and translated), zskip traced (timing with an execution trace of every instruction into a ring keeping
 the last TRACE_RING records: the per-instruction loop plus one record each), and
 unicorn's JIT with no hooks (it counts nothing). The timing column is tracing compiled in
 but off: run this script on a build without tracing to compare (the fast loops' machine
@@ -276,8 +279,9 @@ CONFIG: CoreConfig | None = None     # every zskip run's (None: the default); --
 
 
 def run_zskip(program: Program, functional: bool, traced: bool = False,
-              config: CoreConfig | None = None) -> tuple[float, int]:
-    m = Machine(program, config if config is not None else CONFIG, functional=functional)
+              config: CoreConfig | None = None, translate: bool = False) -> tuple[float, int]:
+    m = Machine(program, config if config is not None else CONFIG, functional=functional,
+                translate=translate)
     if traced:
         m.trace_into(np.zeros(TRACE_RING, dtype=TRACE_DTYPE), TraceWindow())
     t = time.perf_counter()
@@ -316,18 +320,35 @@ def run_unicorn(program: Program) -> tuple[float, int]:
 
 ENGINES = {
     "timing": lambda p: run_zskip(p, functional=False),
+    "timing translated": lambda p: run_zskip(p, functional=False, translate=True),
     "functional": lambda p: run_zskip(p, functional=True),
+    "functional translated": lambda p: run_zskip(p, functional=True, translate=True),
     **({"traced": lambda p: run_zskip(p, functional=False, traced=True)} if TRACE_DTYPE else {}),
     "unicorn": run_unicorn,
 }
 KERNELS = ("dense", "calls", "alu", "branchy", "dense_xzs")
-HEADERS = ["kernel", "M insns", "timing MIPS", "functional MIPS", "unicorn MIPS",
-           "timing / unicorn", "functional / unicorn"]
+RATIOS = ("timing", "timing translated", "functional", "functional translated")
+SUITE_ENGINES = (*RATIOS, "unicorn")
+HEADERS = ["kernel", "M insns", *(f"{e} MIPS" for e in SUITE_ENGINES),
+           *(f"{e} / unicorn" for e in RATIOS)]
+
+
+def warm_translations(program: Program, config: CoreConfig | None = None) -> None:
+    """Compile (or find cached) the translations the timed runs load: a translation is
+    compiled once per code and config, so rounds time running, not compiling; the
+    compile time is printed."""
+    for functional in (False, True):
+        t = time.perf_counter()
+        run_zskip(program, functional, config=config, translate=True)
+        print(f"    translated {'functional' if functional else 'timing'} first run "
+              f"(compiling, or loading from the cache): {time.perf_counter() - t:.2f} s",
+              file=sys.stderr, flush=True)
 
 
 def bench(kernel: str, target: float, rounds: int) -> list[str]:
     """One table row: MIPS of each engine, zskip's ratios to unicorn (paired medians)."""
     program, rv32im_program = build(kernel, target)
+    warm_translations(program)
     times: dict[str, list[float]] = {name: [] for name in ENGINES}
     insns = 0
     for r in range(rounds):
@@ -338,7 +359,7 @@ def bench(kernel: str, target: float, rounds: int) -> list[str]:
             insns = counted or insns
     mips = [f"{insns / statistics.median(ts) / 1e6:.0f}" for ts in times.values()]
     ratios = [f"{statistics.median(u / t for t, u in zip(times[name], times['unicorn'])):.2f}x"
-              for name in ("timing", "functional")]
+              for name in RATIOS]
     traced = [f"{statistics.median(t / s for t, s in zip(times['timing'], times['traced'])):.2f}x"
               ] if "traced" in times else []
     return [kernel, f"{insns / 1e6:.1f}", *mips, *ratios, *traced]
@@ -415,15 +436,18 @@ def bench_suite_row(row: str, program: Program, cfg: CoreConfig, uc_program: Pro
                     uc_cfg: CoreConfig, rounds: int) -> list[str]:
     insns = Machine(program, cfg, functional=True).run(max_insns=10**10).instructions
     uc_insns = Machine(uc_program, uc_cfg, functional=True).run(max_insns=10**10).instructions
-    mips: dict[str, list[float]] = {"timing": [], "functional": [], "unicorn": []}
+    warm_translations(program, cfg)
+    mips: dict[str, list[float]] = {e: [] for e in SUITE_ENGINES}
     for r in range(rounds):
         print(f"  [{row}] round {r + 1}/{rounds}", file=sys.stderr, flush=True)
-        mips["timing"].append(insns / run_zskip(program, False, config=cfg)[0] / 1e6)
-        mips["functional"].append(insns / run_zskip(program, True, config=cfg)[0] / 1e6)
+        for e in RATIOS:
+            elapsed = run_zskip(program, "functional" in e, config=cfg,
+                                translate="translated" in e)[0]
+            mips[e].append(insns / elapsed / 1e6)
         mips["unicorn"].append(uc_insns / run_unicorn_exit(uc_program, uc_cfg)[0] / 1e6)
     med = [f"{statistics.median(v):.0f}" for v in mips.values()]
     ratios = [f"{statistics.median(z / u for z, u in zip(mips[e], mips['unicorn'])):.2f}x"
-              for e in ("timing", "functional")]
+              for e in RATIOS]
     return [row, f"{insns / 1e6:.1f}", *med, *ratios]
 
 
@@ -448,7 +472,7 @@ def main() -> None:
           f"predictor {predictor}")
     if rows:
         print(tabulate(rows, headers=["kernel", "M insns", *(f"{e} MIPS" for e in ENGINES),
-                                      "timing / unicorn", "functional / unicorn",
+                                      *(f"{e} / unicorn" for e in RATIOS),
                                       *(["traced / timing"] if "traced" in ENGINES else [])]))
     if args.suite:
         suite_rows = [bench_suite_row(*entry, args.rounds)

@@ -49,6 +49,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--functional", action="store_true",
                         help="no timing, caches or stalls: fastest; --stats shows only "
                              "what this mode computes")
+    parser.add_argument("--translate", action="store_true",
+                        help="after the first 500k instructions, compile the code they "
+                             "ran into the core with the system C compiler (cached per "
+                             "code and config): the same results, faster on long runs")
     parser.add_argument("--verify-skips", action="store_true",
                         help="run once more executing every skipped block, and fail if "
                              "skipping it would have changed registers or memory "
@@ -127,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
         raise ZskipError("give a FILE to run, --kernel NAME or --list-kernels")
     program = load_any(args.file, args.base)
     config = load_config(args.config)
-    machine = Machine(program, config, functional=args.functional)
+    machine = Machine(program, config, functional=args.functional, translate=args.translate)
     progress = RunProgress(f"running {args.file.name}")
     try:
         try:

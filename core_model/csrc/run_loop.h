@@ -47,11 +47,13 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * initialisation pass over the slots, and fence.i just clears them. The block loop and
  * the per-instruction loop each keep their own (h[BLOCKS]). */
 #if TRANSLATED
-    /* translate.py's code: a label per slot from ZS_T_LO to ZS_T_HI (the slot after
-     * them too), as offsets from L_DECODE */
+    /* translate.py's code: per slot from ZS_T_LO to ZS_T_HI (the slot after them too)
+     * its label where a block may start there (S), else L_DECODE (F, E), as offsets */
 #define ZS_TLABEL(IDX, ...) (int32_t)(&&L_T##IDX - &&L_DECODE),
-    static const int32_t tlabels[] = { ZS_TRANSLATED_CODE(ZS_TLABEL, ZS_TLABEL) };
+#define ZS_TNONE(...) 0,
+    static const int32_t tlabels[] = { ZS_TRANSLATED_CODE(ZS_TLABEL, ZS_TNONE, ZS_TNONE) };
 #undef ZS_TLABEL
+#undef ZS_TNONE
 #else
 #define ZS_HANDLER_OFFSET(ID, ...) (int32_t)(&&L_##ID - &&L_DECODE),
     static const int32_t handlers[ZS_NUM_HANDLERS] = {
@@ -608,9 +610,11 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 #if TRANSLATED
 /* A slot of the translated code: a handler with the slot's fields as constants, and the
- * next slot's code after it (falling through); a slot not translated leaves the loop. */
+ * next slot's code after it (falling through); labelled where a block may start (S);
+ * a slot not translated leaves the loop. */
 #define ZS_TSLOT(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET) \
-    L_T##IDX: { \
+    L_T##IDX: ZS_TFOLLOW(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET)
+#define ZS_TFOLLOW(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET) { \
         const uint32_t t_rd = (RD), t_rs1 = (RS1), t_rs2 = (RS2); \
         const int32_t t_imm = (IMMV), t_target = (TARGET); \
         (void)t_rd; (void)t_rs1; (void)t_rs2; (void)t_imm; (void)t_target; \
@@ -621,8 +625,9 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (ZS_ENDS_BLOCK(OPC)) END_AND_DISPATCH(ZS_ID_##ID, OPC); \
     }
 #define ZS_TEXIT(IDX) L_T##IDX: s = slots + (IDX); goto L_DECODE;
-    ZS_TRANSLATED_CODE(ZS_TSLOT, ZS_TEXIT)
+    ZS_TRANSLATED_CODE(ZS_TSLOT, ZS_TFOLLOW, ZS_TEXIT)
 #undef ZS_TSLOT
+#undef ZS_TFOLLOW
 #undef ZS_TEXIT
 L_DECODE:
     /* a slot not translated: the interpreter goes on there (zs_run), as if the block

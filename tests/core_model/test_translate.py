@@ -87,15 +87,15 @@ loop:
 patch:
     addi  a1, a1, 1
     addi  s0, s0, -1
-    bnez  s0, 1f
+    bnez  s0, loop
+    bnez  s1, done
     sw    t2, 0(t0)         # rewritten once translated: runs as decoded before
     {fence}
     li    s0, 100
     li    s1, 1
-1:  bnez  s0, loop
-    bnez  s1, 2f
     j     loop
-2:  mv    a0, a1
+done:
+    mv    a0, a1
     li    a7, 93
     ecall
 new:
@@ -110,6 +110,9 @@ def test_rewritten_code(fence: str) -> None:
     program = program_of(SELF_MODIFYING.format(fence=fence))
     for functional in (False, True):
         assert_translated_same(program, after=100, functional=functional)
+    m = Machine(program)
+    m.run()
+    assert m.exit_code == (300 if not fence else 200 + 100 * 100)
 
 
 @pytest.mark.parametrize("option", ["per_instruction", "verify_skips"])

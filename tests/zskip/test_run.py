@@ -241,3 +241,16 @@ def test_ctrl_c_outside_a_run_is_130_without_traceback(monkeypatch, capfd) -> No
     monkeypatch.setattr(zskip.cmd_run, "load_any", interrupted)   # e.g. while assembling
     assert main(["run", "x.S"]) == 130
     assert capfd.readouterr().err == "zskip run: interrupted\n"
+
+
+def test_translate_gives_the_same_stats(tmp_path, capfd, monkeypatch) -> None:
+    """--translate (here after 100 instructions: most of the run translated)."""
+    from zskip.core_model import machine
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(machine, "TRANSLATE_AFTER", 100)
+    runs = []
+    for extra in ([], ["--translate"]):
+        assert main(["run", str(EXAMPLES / "dense_xzs.S"), "--stats-json", "-", *extra]) == 0
+        runs.append(json.loads(capfd.readouterr().out))
+    assert runs[0] == runs[1] and runs[0]["instructions"] == 2731
+    assert list((tmp_path / "zskip" / "translations").glob("*.so"))
