@@ -151,6 +151,7 @@ typedef struct {
 #include "predictor.h"
 
 typedef struct zs_slot zs_slot;
+struct zs_state;
 
 typedef struct {
     zs_cache_config geo;                   /* copied from zs_config at reset */
