@@ -28,6 +28,7 @@ from .stats import Stats
 CHUNK = 1 << 26
 # translate=True: the code the first instructions decoded is translated after them
 TRANSLATE_AFTER = 500_000
+RETRANSLATIONS = 4           # and as often again where it meets code it has none for
 SP = 2
 COUNTER_NAMES: tuple[str, ...] = tuple(ffi.string(lib.zs_counter_name(i)).decode()
                                        for i in range(lib.ZS_NUM_COUNTERS))
@@ -164,6 +165,7 @@ class Machine:
         self.stop_trace()   # a trace numbers instructions from the reset it started after
         lib.zs_reset(self._st)      # drops a translation: made again after TRANSLATE_AFTER
         self._translate_at = TRANSLATE_AFTER if self.translate else None
+        self._translations_left = 0
         self.output = b""
         self.exit_code: int | None = None
         self.status: str | None = None
@@ -201,6 +203,9 @@ class Machine:
                     progress(int(st.counters[INSTRET]) - start)
                 if status == lib.ZS_RUNNING:
                     continue
+                if status == lib.ZS_TRANSLATION_STALE:
+                    self._translate_again()
+                    continue
                 if status == lib.ZS_OUTPUT:
                     off = st.report.out_addr - self.mem_base
                     data = self.memory[off:off + st.report.out_len].tobytes()
@@ -232,15 +237,25 @@ class Machine:
         retired = int(self._st.counters[INSTRET])
         if retired < self._translate_at:
             return min(batch, self._translate_at - retired)
-        from . import translate
         self._translate_at = None
-        self.translation = translate.translate(
-            self._slots, timing=not self.functional,
-            predicting=not self.functional and self.config.pipeline.branch_predictor
-            not in STATIC_PREDICTORS)
+        self._translations_left = RETRANSLATIONS
+        self._translate_again()
+        return batch
+
+    def _translate_again(self) -> None:
+        """A translation of the code decoded so far (the core asks again when the last
+        one often met code it had none for: a phase of the program that had not run),
+        up to RETRANSLATIONS times; after that the last one stays."""
+        from . import translate
+        if self._translations_left:
+            self._translations_left -= 1
+            made = translate.translate(
+                self._slots, timing=not self.functional,
+                predicting=not self.functional and self.config.pipeline.branch_predictor
+                not in STATIC_PREDICTORS)
+            self.translation = made or self.translation
         if self.translation is not None:
             self.translation.install(self._st)
-        return batch
 
     # ---- tracing ----
     def trace_into(self, records: np.ndarray, window: TraceWindow = TraceWindow()) -> None:

@@ -104,6 +104,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define OUT_OF_LINE(call_with_p) call_with_p
     uint32_t blk = 0;             /* the running block's static schedule (st->u.blocks) */
     uint32_t dextra = 0;          /* data-cache stall cycles in it beyond hits */
+    uint32_t nmiss = 0;           /* its accesses that stalled beyond a hit (st->u.miss) */
     /* repeats of blk on its again schedule with end again_end whose counters and ready
      * times wait (run_static_again_done; next_ex is already past them) */
     uint64_t again_reps = 0;
@@ -225,7 +226,10 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define DCACHE(addr, write) do { \
         uint32_t stall_ = DCACHE_ACCESS(addr, write); \
         st->u.dstall[s - bs] = stall_; \
-        dextra += stall_ - dhit; \
+        if (__builtin_expect(stall_ != dhit, 0)) { \
+            dextra += stall_ - dhit; \
+            st->u.miss[nmiss++] = (uint16_t)(s - bs); \
+        } \
     } while (0)
 #else
 #define DCACHE(addr, write) pipe_dcache(&pipe, DCACHE_ACCESS(addr, write), !(write), s->rd)
@@ -491,7 +495,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
             if (__builtin_expect(!dextra, 1)) \
                 run_static(st, &pipe, blk, end); \
             else if (k_->no_waits) \
-                OUT_OF_LINE(run_static_stalled(st, &p_, blk, bs, end, dextra)); \
+                OUT_OF_LINE(run_static_stalled(st, &p_, blk, end, dextra, nmiss)); \
             else \
                 OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, end)); \
         } else { \
@@ -505,7 +509,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (__builtin_expect(ns->blk == 0, 0)) ns->blk = build_block(st, ns, PC_OF(ns)); \
         if (__builtin_expect(ns->blk == NO_BLOCK, 0)) SWITCH_TO(ns); \
         blk = ns->blk; \
-        dextra = 0; \
+        dextra = 0; nmiss = 0; \
         n += ns->blen; ns->count++; bs = ns; \
         NEXT(); \
     } while (0)

@@ -471,23 +471,20 @@ static inline void run_static_again_done(zs_state *st, zs_pipe *p, uint32_t inde
  * (extra cycles beyond hits in all), in a block without operand waits: each stall holds
  * EX and delays everything after it alike (a load's own result included), so the
  * static schedule holds, shifted by the stalls before each point. */
-static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot *b,
-                               int o, uint32_t extra)
+static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, int o,
+                               uint32_t extra, uint32_t nmiss)
 {
     const zs_block *k = &st->u.blocks[index];
     const uint32_t dhit = st->u.dcache.geo.hit_latency - 1;
-    uint32_t shift[ZS_BLOCK_MAX_LEN], sum = 0;   /* stall cycles up to each position */
-    uint32_t len = b->blen;
     run_static(st, p, index, o);
-    for (uint32_t i = 0; i < len; i++) {
-        if (ZS_IS_MEMORY(b[i].opc)) sum += st->u.dstall[i] - dhit;
-        shift[i] = sum;
-    }
     p->t += extra;
     p->next_ex += extra;
     p->ctr[ZC_STALL_DCACHE] += extra;
     for (uint32_t w = 0; w < k->nwrites; w++) {  /* its ready times, now (see pipe_settle) */
-        uint64_t when = p->pending_entry + k->writes[w].ready + shift[k->writes[w].pos];
+        uint32_t shift = 0;                      /* the stalls up to the writer */
+        for (uint32_t m = 0; m < nmiss && st->u.miss[m] <= k->writes[w].pos; m++)
+            shift += st->u.dstall[st->u.miss[m]] - dhit;
+        uint64_t when = p->pending_entry + k->writes[w].ready + shift;
         p->ready[k->writes[w].reg] = when;
         p->ready_opc[k->writes[w].reg] = k->writes[w].opc;
         if (when > p->max_ready) p->max_ready = when;
@@ -630,6 +627,10 @@ void zs_reset(zs_state *st)
 }
 
 typedef int (*zs_loop)(zs_state *, uint8_t *, zs_slot *, uint64_t);
+/* a translation's exits to code it has none for: after so many zs_run asks for a new
+ * one; after each the block loop runs up to so many instructions */
+#define ZS_RETRANSLATE_EXITS 256
+#define ZS_UNTRANSLATED_RUN 4096
 
 /* One batch: the block loop and the per-instruction loop hand over to each other (each
  * returns ZS_SWITCH where the other should go on); verify-skips, per_instruction and
@@ -655,8 +656,18 @@ int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns)
     zs_loop loop = use_blocks ? BLOCK_LOOP() : step;
     while ((status = loop(st, mem, slots, max_insns)) == ZS_SWITCH) {
         if (loop == st->u.translated && st->u.untranslated) {
+            /* where the translation has no code, the block loop's for a while, then the
+             * per-instruction loop's to a block's end, where the translation may go on */
             st->u.untranslated = 0;
-            loop = blocks;        /* where the translation has no code, the block loop's */
+            if (++st->u.untranslated_exits == ZS_RETRANSLATE_EXITS) {
+                status = ZS_TRANSLATION_STALE;
+                break;
+            }
+            uint64_t budget = st->u.run_n + ZS_UNTRANSLATED_RUN;
+            if ((status = blocks(st, mem, slots, budget < max_insns ? budget : max_insns))
+                != ZS_SWITCH)
+                break;
+            loop = step;
         } else {
             loop = loop == step ? BLOCK_LOOP() : step;
         }
@@ -673,5 +684,6 @@ int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns)
 void zs_translate(zs_state *st, void *run)
 {
     st->u.translated = (zs_loop)run;
+    st->u.untranslated_exits = 0;
 }
 #endif

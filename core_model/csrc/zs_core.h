@@ -48,6 +48,8 @@ enum zs_status {
     ZS_EXIT,                 /* ecall exit: exit_code holds a0 */
     ZS_BREAKPOINT,           /* ebreak (pc is past it, so run resumes after it) */
     ZS_OUTPUT,               /* ecall write: out_fd/out_addr/out_len to capture, then resume */
+    ZS_TRANSLATION_STALE,    /* the translation left for code it has not often enough:
+                              * translate again (the program resumes at pc) */
     ZS_ILLEGAL_INSTRUCTION,
     ZS_MISALIGNED_ACCESS,
     ZS_ACCESS_FAULT,
@@ -224,6 +226,7 @@ typedef struct {
      * running block, by position */
     uint32_t nblocks;
     uint32_t dstall[ZS_BLOCK_MAX_LEN];
+    uint16_t miss[ZS_BLOCK_MAX_LEN];     /* positions of its accesses that missed */
     /* verify-skips */
     uint32_t in_block;
     uint64_t tainted;
@@ -246,6 +249,7 @@ typedef struct {
      * zs_translate; fence.i drops it */
     int (*translated)(struct zs_state *, uint8_t *, zs_slot *, uint64_t);
     uint32_t untranslated;   /* it stopped at a slot it has no code for */
+    uint32_t untranslated_exits;   /* ... so many times since zs_translate */
     /* last: the fields above keep small offsets from the state, whatever its size */
     zs_block blocks[ZS_MAX_BLOCKS];
 } zs_uarch;

@@ -126,3 +126,44 @@ def test_not_translated_beside_the_per_instruction_loop(option: str) -> None:
     finally:
         machine.TRANSLATE_AFTER = saved
     assert m.translation is None and m.stats.instructions > 100
+
+
+TWO_PHASES = """
+.text
+.globl _start
+_start:
+    li    s0, 40
+1:  addi  a0, a0, 1
+    addi  s0, s0, -1
+    bnez  s0, 1b
+    li    s0, 300000        # a phase whose code the first translation has not seen
+    la    s1, data
+2:  lw    t0, 0(s1)
+    add   a1, a1, t0
+    andi  t1, s0, 1
+    beqz  t1, 3f
+    addi  a1, a1, 3
+3:  addi  s0, s0, -1
+    bnez  s0, 2b
+    andi  a0, a1, 0xff
+    li    a7, 93
+    ecall
+.data
+data: .word 5
+"""
+
+
+def test_a_later_phase_is_translated_too() -> None:
+    """The first translation (after 100 instructions) has no code for the second loop:
+    after ZS_RETRANSLATE_EXITS exits to the interpreter the core asks for a new one."""
+    program = program_of(TWO_PHASES)
+    for functional in (False, True):
+        assert_translated_same(program, after=100, functional=functional)
+    saved = machine.TRANSLATE_AFTER
+    machine.TRANSLATE_AFTER = 100
+    try:
+        m = Machine(program, translate=True)
+        m.run()
+    finally:
+        machine.TRANSLATE_AFTER = saved
+    assert m._translations_left == machine.RETRANSLATIONS - 2
