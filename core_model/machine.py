@@ -247,15 +247,29 @@ class Machine:
         one often met code it had none for: a phase of the program that had not run),
         up to RETRANSLATIONS times; after that the last one stays."""
         from . import translate
-        if self._translations_left:
-            self._translations_left -= 1
-            made = translate.translate(
-                self._slots, timing=not self.functional,
-                predicting=not self.functional and self.config.pipeline.branch_predictor
-                not in STATIC_PREDICTORS)
-            self.translation = made or self.translation
+        if not self._translations_left:
+            return                  # the last one stays (if a SASA write dropped it: none)
+        self._translations_left -= 1
+        made = translate.translate(
+            self._slots, timing=not self.functional,
+            predicting=not self.functional and self.config.pipeline.branch_predictor
+            not in STATIC_PREDICTORS, checked=self._sasa_triggers())
+        self.translation = made or self.translation
         if self.translation is not None:
             self.translation.install(self._st)
+
+    def _sasa_triggers(self) -> np.ndarray:
+        """Per slot: a trigger in the SASA table now, or checked by the last translation
+        (a trigger the next one does not check would drop it again)."""
+        checked = np.zeros(len(self._slots) // lib.ZS_SLOT_SIZE, dtype=bool)
+        if self.translation is not None:
+            checked |= self.translation.checked.astype(bool)
+        for i in range(self.config.sasa_entries):
+            entry = self._st.arch.sasa[i]
+            off = entry.trigger - self.mem_base
+            if entry.len and 0 <= off < self.memory.size and off % 4 == 0:
+                checked[off // 4] = True
+        return checked
 
     # ---- tracing ----
     def trace_into(self, records: np.ndarray, window: TraceWindow = TraceWindow()) -> None:

@@ -46,9 +46,11 @@ NO_TARGET = -(1 << 31)
 CFLAGS = ["-O2", "-std=gnu11", "-fPIC", "-shared", "-fno-crossjumping", "-w"]
 
 
-def translation_source(slots: np.ndarray, *, timing: bool, predicting: bool) -> str | None:
+def translation_source(slots: np.ndarray, *, timing: bool, predicting: bool,
+                       checked: np.ndarray) -> str | None:
     """The C source of the translated block loop of the decoded slots (`slots`: the
-    machine's slot buffer); None when nothing is decoded."""
+    machine's slot buffer), checking the slots where `checked` (one bool per slot) as
+    SASA triggers; None when nothing is decoded."""
     s = slots.view(SLOT_DTYPE)
     decoded = ((s["h"][:, 0] != 0) | (s["h"][:, 1] != 0)) & (s["id"] < len(INSTRUCTIONS))
     where = np.flatnonzero(decoded)
@@ -63,7 +65,8 @@ def translation_source(slots: np.ndarray, *, timing: bool, predicting: bool) -> 
             continue
         row, slot = INSTRUCTIONS[s["id"][i]], s[i]
         target = "NO_TARGET" if slot["target"] == NO_TARGET else str(int(slot["target"]))
-        code.append(f"{'S' if entries[i] else 'F'}({i}, {row.ident}, {insn_roles(row)}, "
+        kind = "T" if checked[i] else "S" if entries[i] else "F"
+        code.append(f"{kind}({i}, {row.ident}, {insn_roles(row)}, "
                     f"{slot['rd']}, {slot['rs1']}, {slot['rs2']}, {int(slot['imm'])}, {target})")
     code.append(f"E({hi + 1})")
     body = " \\\n    ".join(code)
@@ -72,7 +75,7 @@ def translation_source(slots: np.ndarray, *, timing: bool, predicting: bool) -> 
 #include "zs_core.c"
 #define ZS_T_LO {lo}u
 #define ZS_T_HI {hi}u
-#define ZS_TRANSLATED_CODE(S, F, E) \\
+#define ZS_TRANSLATED_CODE(S, F, T, E) \\
     {body}
 #define RUN_NAME translated_run
 #define TIMING {int(timing)}
@@ -142,21 +145,27 @@ def compile_translation(source: str, cc: list[str]) -> Path:
 
 
 class Translation:
-    """A compiled translation loaded into this process (keep it while a state uses it)."""
+    """A compiled translation loaded into this process (keep it while a state uses it)
+    and the slots it checks as SASA triggers."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, checked: np.ndarray):
         self.path = path
+        self.checked = np.ascontiguousarray(checked, dtype=np.uint8)
         self._library = ctypes.CDLL(str(path), mode=os.RTLD_LOCAL)
         self.entry = ctypes.cast(self._library.zs_translated_run, ctypes.c_void_p).value
 
     def install(self, state) -> None:
-        lib.zs_translate(state, ffi.cast("void *", self.entry))
+        lib.zs_translate(state, ffi.cast("void *", self.entry),
+                         ffi.from_buffer("uint8_t[]", self.checked))
 
 
-def translate(slots: np.ndarray, *, timing: bool, predicting: bool) -> Translation | None:
-    """A translation of the decoded slots, or None (nothing decoded, no compiler)."""
+def translate(slots: np.ndarray, *, timing: bool, predicting: bool,
+              checked: np.ndarray) -> Translation | None:
+    """A translation of the decoded slots checking the slots where `checked` as SASA
+    triggers, or None (nothing decoded, no compiler)."""
     cc = compiler()
-    source = translation_source(slots, timing=timing, predicting=predicting)
+    source = translation_source(slots, timing=timing, predicting=predicting,
+                                checked=checked)
     if cc is None or source is None:
         return None
-    return Translation(compile_translation(source, cc))
+    return Translation(compile_translation(source, cc), checked)

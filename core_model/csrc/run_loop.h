@@ -51,7 +51,10 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
      * its label where a block may start there (S), else L_DECODE (F, E), as offsets */
 #define ZS_TLABEL(IDX, ...) (int32_t)(&&L_T##IDX - &&L_DECODE),
 #define ZS_TNONE(...) 0,
-    static const int32_t tlabels[] = { ZS_TRANSLATED_CODE(ZS_TLABEL, ZS_TNONE, ZS_TNONE) };
+    static const int32_t tlabels[] = {
+        ZS_TRANSLATED_CODE(ZS_TLABEL, ZS_TNONE, ZS_TLABEL, ZS_TNONE)
+    };
+    int32_t tcont = 0;            /* where a trigger's check goes on: its code */
 #undef ZS_TLABEL
 #undef ZS_TNONE
 #else
@@ -386,12 +389,12 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     } while (0)
 #elif BLOCKS
 /* the lookups so far were under the old table (this write ends its block); a
- * translated loop runs no SASA: it leaves */
+ * translation leaves if the write made a trigger it does not check (sasa_write) */
 #define SASA_WRITE(is_and) do { \
         sasa_write(st, slots, RD_VAL, F_RS1, F_RS2, (is_and), (uint32_t)IMM); \
         if (sasa_on) st->counters[ZC_SASA_LOOKUPS] += n - sasa_n0; \
         sasa_on = st->arch.sasa_valid != 0; sasa_n0 = n; \
-        if (TRANSLATED && sasa_on) SWITCH_TO(ns); \
+        if (TRANSLATED && !st->u.translated) SWITCH_TO(ns); \
     } while (0)
 #else
 #define SASA_WRITE(is_and) do { \
@@ -628,10 +631,23 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         { BODY_##ID; } \
         if (ZS_ENDS_BLOCK(OPC)) END_AND_DISPATCH(ZS_ID_##ID, OPC); \
     }
+/* a slot that may be a SASA trigger: checked at its fetch (L_SASA_TRIGGER comes back to
+ * its code at L_B, and after it to L_SASA_LANDING where it skips) */
+#define ZS_TTRIG(IDX, ID, OPC, ...) \
+    L_T##IDX: \
+        if (sasa_is_trigger(st, base + 4 * (IDX))) { \
+            s = slots + (IDX); \
+            tcont = (int32_t)(&&L_B##IDX - &&L_DECODE); \
+            goto L_SASA_TRIGGER; \
+        } \
+    L_B##IDX: \
+        ZS_TFOLLOW(IDX, ID, OPC, __VA_ARGS__) \
+        if (!ZS_ENDS_BLOCK(OPC) && land_len) goto L_SASA_LANDING;
 #define ZS_TEXIT(IDX) L_T##IDX: s = slots + (IDX); goto L_DECODE;
-    ZS_TRANSLATED_CODE(ZS_TSLOT, ZS_TFOLLOW, ZS_TEXIT)
+    ZS_TRANSLATED_CODE(ZS_TSLOT, ZS_TFOLLOW, ZS_TTRIG, ZS_TEXIT)
 #undef ZS_TSLOT
 #undef ZS_TFOLLOW
+#undef ZS_TTRIG
 #undef ZS_TEXIT
 L_DECODE:
     /* a slot not translated: the interpreter goes on there (zs_run), as if the block
@@ -670,7 +686,18 @@ L_DECODE: {
         goto *(&&L_DECODE + s->h[BLOCKS]);
     }
 #endif
-#if BLOCKS && !TRANSLATED
+#if BLOCKS
+#if TRANSLATED
+/* back into the trigger's own code (tcont); a skip is armed by land_len alone */
+#define TRIGGER_CONTINUE() goto *(&&L_DECODE + tcont)
+#define ARM_LANDING() ((void)0)
+#else
+#define TRIGGER_CONTINUE() goto *(&&L_DECODE + handlers[s->id])
+#define ARM_LANDING() do { \
+        land_h = s[1].h[BLOCKS]; \
+        s[1].h[BLOCKS] = (int32_t)(&&L_SASA_LANDING - &&L_DECODE); \
+    } while (0)
+#endif
 L_SASA_TRIGGER:
     /* A slot marked as a SASA trigger. A check that fails untimed fails timed too (a
      * zero flag known late only loses a skip): it costs the check alone. A skip after a
@@ -679,16 +706,19 @@ L_SASA_TRIGGER:
      * the block's slots before the trigger are replayed first (the decision reads the
      * pipeline at the trigger's fetch), the trigger becomes the block's start and
      * L_SASA_LANDING times it. Otherwise (a skip lost to timing, a terminator) the
-     * block's slots before it ran here and the per-instruction loop decides. */
+     * block's slots before it ran here and the per-instruction loop decides. A
+     * translation checks its trigger slots (ZS_TTRIG) and comes here the same way. */
+#if !TRANSLATED
     if (!sasa_is_trigger(st, PC)) {          /* not (or no longer) a trigger */
         s->h[BLOCKS] = handlers[s->id];
         goto *(&&L_DECODE + s->h[BLOCKS]);
     }
+#endif
     {
         const zs_sasa_entry *e = sasa_entry(st, PC);
         if (!(e->is_and ? zf[e->rs1] && zf[e->rs2] : zf[e->rs1] || zf[e->rs2])) {
             st->counters[ZC_SASA_CHECKS]++;
-            goto *(&&L_DECODE + handlers[s->id]);
+            TRIGGER_CONTINUE();
         }
         if (!ZS_ENDS_BLOCK(s->opc)) {
 #if TIMING
@@ -713,9 +743,8 @@ L_SASA_TRIGGER:
                 st->counters[ZC_SASA_CHECKS]++;
                 st->counters[ZC_SASA_HITS]++;
                 land_len = e->len;
-                land_h = s[1].h[BLOCKS];
-                s[1].h[BLOCKS] = (int32_t)(&&L_SASA_LANDING - &&L_DECODE);
-                goto *(&&L_DECODE + handlers[s->id]);
+                ARM_LANDING();
+                TRIGGER_CONTINUE();
             }
         }
     }
@@ -729,17 +758,27 @@ L_SASA_TRIGGER:
     SWITCH_TO(s);
 L_SASA_LANDING:
     /* the trigger (s - 1) fell through: the block ends, the SASA block is not fetched */
+#if TRANSLATED
+    s = ns;                                  /* from the trigger's code */
+#else
     s->h[BLOCKS] = land_h;
+#endif
 #if TIMING
     OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), 1, END_NONE));
 #endif
     n -= bs->blen - (uint32_t)(s - bs);
     NOT_EXECUTED(s);
-    if ((uint32_t)(s - slots) + land_len > size / 4) SKIP_OUT_OF_MEMORY(land_len);
-    st->counters[ZC_SKIPPED_INSNS] += land_len;
-    ns = s + land_len;
+    {
+        const uint32_t len_ = land_len;
+        land_len = 0;
+        if ((uint32_t)(s - slots) + len_ > size / 4) SKIP_OUT_OF_MEMORY(len_);
+        st->counters[ZC_SKIPPED_INSNS] += len_;
+        ns = s + len_;
+    }
     if (!ns->blen) ns->blen = decoded_block_length(ns);
     ENTER_BLOCK();
+#undef TRIGGER_CONTINUE
+#undef ARM_LANDING
 #endif
 L_ILLEGAL:
     FAULT(ZS_ILLEGAL_INSTRUCTION);

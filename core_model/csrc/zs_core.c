@@ -250,6 +250,11 @@ static void sasa_write(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t 
     uint32_t off = trigger - st->cfg.mem_base;
     if (len && off < st->cfg.mem_size && !(off & 3) && slots[off >> 2].h[1])
         slots[off >> 2].h[1] = st->u.block_trigger_handler;
+    if (len && st->u.translated &&
+        (off >= st->cfg.mem_size || (off & 3) || !st->u.tchecked[off >> 2])) {
+        st->u.translated = NULL;          /* it would run through the new trigger */
+        st->u.translation_stale = 1;
+    }
     st->arch.sasa_valid += (len != 0) - (e->len != 0);
     e->trigger = trigger;
     e->len = len;
@@ -612,6 +617,7 @@ void zs_reset(zs_state *st)
     st->u.trace_primed = 0;
     st->u.h0_handlers = NULL;     /* Python zeroes the slots before a reset */
     st->u.translated = NULL;
+    st->u.translation_stale = 0;
     st->u.max_ready = 0;
     st->u.nblocks = 0;
     st->u.slots_ready = 0;
@@ -652,9 +658,14 @@ int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns)
     int status;
     st->u.instret0 = st->counters[ZC_INSTRET];
     st->u.run_n = 0;
-#define BLOCK_LOOP() (st->u.translated && !st->arch.sasa_valid ? st->u.translated : blocks)
+#define BLOCK_LOOP() (st->u.translated ? st->u.translated : blocks)
     zs_loop loop = use_blocks ? BLOCK_LOOP() : step;
     while ((status = loop(st, mem, slots, max_insns)) == ZS_SWITCH) {
+        if (st->u.translation_stale) {
+            st->u.translation_stale = 0;
+            status = ZS_TRANSLATION_STALE;
+            break;
+        }
         if (loop == st->u.translated && st->u.untranslated) {
             /* where the translation has no code, the block loop's for a while, then the
              * per-instruction loop's to a block's end, where the translation may go on */
@@ -678,12 +689,14 @@ int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns)
 }
 
 /* Install a translation (translate.py: its zs_translated_run, the block loop of this
- * state's config with the program's decoded slots compiled in; NULL: none). It runs
- * wherever the block loop would while no SASA entry is in use; fence.i and zs_reset
- * drop it. */
-void zs_translate(zs_state *st, void *run)
+ * state's config with the program's decoded slots compiled in; NULL: none), and which
+ * slots it checks as SASA triggers (one byte per slot). It runs wherever the block
+ * loop would; fence.i, zs_reset and a trigger it does not check drop it. */
+void zs_translate(zs_state *st, void *run, const uint8_t *checked)
 {
     st->u.translated = (zs_loop)run;
+    st->u.tchecked = checked;
     st->u.untranslated_exits = 0;
+    st->u.translation_stale = 0;
 }
 #endif

@@ -48,7 +48,8 @@ enum zs_status {
     ZS_EXIT,                 /* ecall exit: exit_code holds a0 */
     ZS_BREAKPOINT,           /* ebreak (pc is past it, so run resumes after it) */
     ZS_OUTPUT,               /* ecall write: out_fd/out_addr/out_len to capture, then resume */
-    ZS_TRANSLATION_STALE,    /* the translation left for code it has not often enough:
+    ZS_TRANSLATION_STALE,    /* the translation left for code it has not often enough,
+                              * or a SASA trigger it does not check was written:
                               * translate again (the program resumes at pc) */
     ZS_ILLEGAL_INSTRUCTION,
     ZS_MISALIGNED_ACCESS,
@@ -250,6 +251,10 @@ typedef struct {
     int (*translated)(struct zs_state *, uint8_t *, zs_slot *, uint64_t);
     uint32_t untranslated;   /* it stopped at a slot it has no code for */
     uint32_t untranslated_exits;   /* ... so many times since zs_translate */
+    /* per slot: the translation checks it as a SASA trigger (a table write making a
+     * trigger elsewhere drops the translation and makes it stale: zs_run asks for one) */
+    const uint8_t *tchecked;
+    uint32_t translation_stale;
     /* last: the fields above keep small offsets from the state, whatever its size */
     zs_block blocks[ZS_MAX_BLOCKS];
 } zs_uarch;
@@ -274,7 +279,7 @@ typedef struct zs_state {
 
 void zs_reset(zs_state *st);
 int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns);
-void zs_translate(zs_state *st, void *run);
+void zs_translate(zs_state *st, void *run, const uint8_t *checked);
 const char *zs_counter_name(int i);
 
 #endif
