@@ -292,9 +292,14 @@ static inline void pipe_settle(zs_state *st, zs_pipe *p)
 {
     if (!p->pending) return;
     const zs_block *k = &st->u.blocks[p->pending];
-    for (uint32_t w = 0; w < k->nwrites; w++) {
-        p->ready[k->writes[w].reg] = p->pending_entry + k->writes[w].ready;
-        p->ready_opc[k->writes[w].reg] = k->writes[w].opc;
+    /* locals: the stores below could alias the block as far as the compiler knows */
+    const uint32_t nwrites = k->nwrites;
+    const uint64_t entry = p->pending_entry;
+    uint64_t *ready = p->ready;
+    uint8_t *ready_opc = p->ready_opc;
+    for (uint32_t w = 0; w < nwrites; w++) {
+        ready[k->writes[w].reg] = entry + k->writes[w].ready;
+        ready_opc[k->writes[w].reg] = k->writes[w].opc;
     }
     p->pending = 0;
 }
