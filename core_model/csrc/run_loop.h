@@ -474,6 +474,25 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         st->arch.pc = PC_OF(slot); status = ZS_SWITCH; goto out; \
     } while (0)
 #if BLOCKS
+/* Leave the running block at slot s, its slots before s run and timed (a replay): the
+ * loop zs_run runs next enters s as a block's start (counted there). */
+#if TIMING
+#define HAND_OVER_AT_S() do { \
+        n -= bs->blen - (uint32_t)(s - bs); \
+        s->count--; \
+        FLUSH_AGAIN(); \
+        if (s > bs) \
+            OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs), \
+                                     END_NONE)); \
+        SWITCH_TO(s); \
+    } while (0)
+#else
+#define HAND_OVER_AT_S() do { \
+        n -= bs->blen - (uint32_t)(s - bs); \
+        s->count--; \
+        SWITCH_TO(s); \
+    } while (0)
+#endif
 /* within a block: nothing but the jump */
 #if TRANSLATED
 #define NEXT() do { \
@@ -650,17 +669,9 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #undef ZS_TTRIG
 #undef ZS_TEXIT
 L_DECODE:
-    /* a slot not translated: the interpreter goes on there (zs_run), as if the block
-     * loop had handed over at a SASA trigger */
+    /* a slot not translated: the interpreter goes on there (zs_run) */
     st->u.untranslated = 1;
-    n -= bs->blen - (uint32_t)(s - bs);
-    s->count--;
-    FLUSH_AGAIN();
-#if TIMING
-    if (s > bs)
-        OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs), END_NONE));
-#endif
-    SWITCH_TO(s);
+    HAND_OVER_AT_S();
 #else
     ZS_INSN_LIST(ZS_HANDLER)
 
@@ -748,14 +759,7 @@ L_SASA_TRIGGER:
             }
         }
     }
-    n -= bs->blen - (uint32_t)(s - bs);
-    s->count--;                              /* the per-instruction loop enters here */
-    FLUSH_AGAIN();
-#if TIMING
-    if (s > bs)
-        OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs), END_NONE));
-#endif
-    SWITCH_TO(s);
+    HAND_OVER_AT_S();
 L_SASA_LANDING:
     /* the trigger (s - 1) fell through: the block ends, the SASA block is not fetched */
 #if TRANSLATED
@@ -986,6 +990,7 @@ out:
 #undef p_
 #undef VERIFY_READS
 #undef SWITCH_TO
+#undef HAND_OVER_AT_S
 #undef NEXT
 #undef END_BLOCK
 #undef ENTER_BLOCK

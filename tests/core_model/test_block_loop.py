@@ -184,20 +184,27 @@ LAST_PASS = {
 }
 
 
-@pytest.mark.parametrize("config", CONFIGS + ["application gshare small"])
-@pytest.mark.parametrize("last", LAST_PASS)
-@pytest.mark.parametrize("functional", [False, True])
-def test_xzs_loop(last: str, config, functional: bool) -> None:
-    config = PREDICTOR_CONFIGS.get(config, config)
-    program = program_of(XZS_LOOP.format(last=LAST_PASS[last]))
+def assert_same_at_limits(program, functional: bool, config, limits) -> Machine:
+    """assert_same to the end and stopped at each limit; returns a machine run to the
+    end (a fault or not)."""
     assert_same(program, functional=functional, config=config)
-    for limit in (1, 5, 99, 400, 1001):
+    for limit in limits:
         assert_same(program, functional=functional, config=config, max_insns=limit)
     m = Machine(program, config, functional=functional)
     try:
         m.run()
     except Fault:
         pass
+    return m
+
+
+@pytest.mark.parametrize("config", CONFIGS + ["application gshare small"])
+@pytest.mark.parametrize("last", LAST_PASS)
+@pytest.mark.parametrize("functional", [False, True])
+def test_xzs_loop(last: str, config, functional: bool) -> None:
+    config = PREDICTOR_CONFIGS.get(config, config)
+    program = program_of(XZS_LOOP.format(last=LAST_PASS[last]))
+    m = assert_same_at_limits(program, functional, config, (1, 5, 99, 400, 1001))
     s = m.stats
     assert s.sasa_hits > 0 and s.skips_taken > 0
     assert (m.status == "exit") == (last in ("exit",)), m.status
@@ -288,14 +295,7 @@ SASA_LAST_PASS = {
 def test_sasa_loop(last: str, config, functional: bool) -> None:
     config = PREDICTOR_CONFIGS.get(config, config)
     program = program_of(SASA_LOOP.format(last=SASA_LAST_PASS[last]))
-    assert_same(program, functional=functional, config=config)
-    for limit in (1, 9, 40, 333, 700):
-        assert_same(program, functional=functional, config=config, max_insns=limit)
-    m = Machine(program, config, functional=functional)
-    try:
-        m.run()
-    except Fault:
-        pass
+    m = assert_same_at_limits(program, functional, config, (1, 9, 40, 333, 700))
     assert m.stats.sasa_hits > 30 and m.stats.skipped > 40
     assert (m.status == "exit") == (last == "exit"), m.status
     if not functional and config is None:
