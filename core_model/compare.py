@@ -60,11 +60,11 @@ def config_for(program: Program, config: CoreConfig) -> CoreConfig:
 
 def run_program(label: str, program: Program, config: CoreConfig, *,
                 functional: bool = False, verify_skips: bool = False,
-                max_insns: int | None = None,
+                max_insns: int | None = None, translate: bool = False,
                 progress: Callable[[int], None] | None = None) -> Outcome:
     """Run `program` on config_for(program, config); a Fault or an interrupt names it."""
     machine = Machine(program, config_for(program, config), functional=functional,
-                      verify_skips=verify_skips)
+                      verify_skips=verify_skips, translate=translate)
     try:
         stats = machine.run(max_insns, progress)
     except (Fault, Interrupted) as stop:

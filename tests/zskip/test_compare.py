@@ -117,3 +117,19 @@ def test_verify_skips_checks_each_xzs_program(kernels, capfd) -> None:
     out = capfd.readouterr().out
     assert out.count("verify-skips:") == 1
     assert "verify-skips: every skipped block of dense_xzs.S was unobservable" in out
+
+
+def test_translate_gives_the_same_figures(kernels, tmp_path, capfd, monkeypatch) -> None:
+    """--translate (here after 100 instructions): the same JSON; the suite refuses it."""
+    from zskip.core_model import machine
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(machine, "TRANSLATE_AFTER", 100)
+    runs = []
+    for extra in ([], ["--translate"]):
+        assert main(["compare", kernels["branch"], kernels["xzs"], "--json", "-",
+                     *extra]) == 0
+        runs.append(json.loads(capfd.readouterr().out))
+    assert runs[0] == runs[1]
+    assert len(list((tmp_path / "cache" / "zskip" / "translations").glob("*.so"))) == 2
+    assert main(["compare", "--translate", "--kernels", "mlp_is"]) != 0
+    assert "--translate is for comparing programs" in capfd.readouterr().err
