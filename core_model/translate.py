@@ -3,20 +3,23 @@ translation, the way this core can do it).
 
 The block loop (csrc/run_loop.h) dispatches every instruction through its slot's
 handler and reads the slot's fields from memory. A translation is the same template
-compiled with TRANSLATED: one label per decoded slot, the slot's register numbers,
-immediate and branch target as constants, each slot's code falling into the next's, a
-table from slot to label where a block is entered. Everything else is the block loop's:
-block counts, static schedules, caches, predictors, skips, faults; its helpers are
-compiled in from zs_core.c (ZS_TRANSLATION). So a translated run gives the counters,
-registers and memory of an interpreted one; tests/core_model/test_translate.py checks it
-against the per-instruction loop.
+compiled with TRANSLATED: the slot's register numbers, immediate and branch target as
+constants, each slot's code falling into the next's, a label (in a table from slot to
+label) only where a block may start, and a check of the SASA table at the slots that
+are triggers. Everything else is the block loop's: block counts, static schedules,
+caches, predictors, skips, SASA, faults; its helpers are compiled in from zs_core.c
+(ZS_TRANSLATION). So a translated run gives the counters, registers and memory of an
+interpreted one; tests/core_model/test_translate.py checks it against the
+per-instruction loop.
 
 Only slots the interpreter has decoded are translated (their fields as decoded: a word
-the program rewrote without fence.i runs as the interpreter would run it). A slot not
-translated, a SASA table in use, fence.i and reset hand back to the interpreter. The
-source is compiled with the system C compiler into a shared object cached by its digest
-(~/.cache/zskip/translations), so a second machine on the same code and config loads it
-without compiling; where no compiler is found, the interpreter runs alone.
+the program rewrote without fence.i runs as the interpreter would run it). A block
+entered where there is no code runs in the interpreter (after many such exits the core
+asks the Machine for a new translation); a SASA write making a trigger the translation
+does not check, fence.i and reset drop it. The source is compiled with the system C
+compiler into a shared object cached by its digest (~/.cache/zskip/translations), so a
+second machine on the same code and config loads it without compiling; where no
+compiler is found, the interpreter runs alone.
 """
 from __future__ import annotations
 
