@@ -16,6 +16,8 @@
  *             (a dynamic one); else the block records the outcome alone (end_code()).
  *   TRACE     1 (per-instruction loop with timing): write a trace record (trace.h) for
  *             every instruction as it retires, and never hand over to the block loop.
+ *   TRANSLATED 1 (block loop): a translation (translate.py): the handlers are the
+ *             program's slots, ZS_TRANSLATED_CODE, with their fields as constants.
  * The template undefines these at its end.
  *
  * Threaded dispatch: each predecoded slot holds its handler (as an offset from L_DECODE);
@@ -48,7 +50,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * the per-instruction loop each keep their own (h[BLOCKS]). */
 #if TRANSLATED
     /* translate.py's code: per slot from ZS_T_LO to ZS_T_HI (the slot after them too)
-     * its label where a block may start there (S), else L_DECODE (F, E), as offsets */
+     * its label where a block may start there (S) or it checks the SASA table (T), else
+     * L_DECODE (F, E), as offsets */
 #define ZS_TLABEL(IDX, ...) (int32_t)(&&L_T##IDX - &&L_DECODE),
 #define ZS_TNONE(...) 0,
     static const int32_t tlabels[] = {
