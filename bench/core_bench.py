@@ -2,10 +2,10 @@
 
 Five long kernels, each run on: zskip with full timing and energy, the same translated
 (Machine(translate=True): after the first 500k instructions the code they decoded is
-compiled into the block loop, core_model/translate.py; a first untimed run per program and
-mode compiles it into the cache, its time printed, so the rounds time running, not
-compiling), zskip functional (and translated), zskip traced (timing with an execution trace of every instruction into a ring keeping
-the last TRACE_RING records: the per-instruction loop plus one record each), and
+compiled into the block loop, core_model/translate.py; a first untimed run per program
+and mode compiles it into the cache, its time printed, so the rounds time running, not
+compiling), zskip functional (and translated), zskip traced (timing with an execution
+trace of every instruction into a ring keeping the last TRACE_RING records: the per-instruction loop plus one record each), and
 unicorn's JIT with no hooks (it counts nothing). The timing column is tracing compiled in
 but off: run this script on a build without tracing to compare (the fast loops' machine
 code is the same; see docs/traces.md). unicorn maps code read-execute and
