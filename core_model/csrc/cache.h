@@ -6,7 +6,12 @@
  * cache_unchanged() says no line has been replaced since), cache_claim() (the block's
  * hits were the last accesses) and cache_touch_lines() (the LRU updates of hits on its
  * lines, skipped while the same owner made the last accesses: its lines are the most
- * recent in their sets already). The struct is in zs_core.h. */
+ * recent in their sets already). The struct is in zs_core.h.
+ *
+ * LRU order is kept as last-use stamps, compared within a set only. A hit on the most
+ * recently used line of its set (mru) leaves it as it is: a new stamp would change no
+ * order within the set. So that hit is a lookup of one way, and so is any access to
+ * the line of the last one. */
 #ifndef ZSKIP_CACHE_H
 #define ZSKIP_CACHE_H
 
@@ -16,9 +21,10 @@ static inline void cache_reset(zs_cache *c, const zs_cache_config *geometry)
     c->stamp = 0;
     c->fills = 0;
     c->owner = 0;
-    c->last_line = UINT32_MAX;
     memset(c->valid, 0, sizeof c->valid);
     memset(c->dirty, 0, sizeof c->dirty);
+    memset(c->tag, 0xff, sizeof c->tag);     /* no line's address: an invalid way never matches */
+    for (uint32_t set = 0; set < c->geo.sets; set++) c->mru[set] = set * c->geo.ways;
 }
 
 /* Returns the stall in cycles: hit_latency - 1 on a hit (the pipeline stage covers one
@@ -28,23 +34,21 @@ static inline __attribute__((always_inline))
 uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr, uint32_t addr,
                       int write, int miss_ctr, int wb_ctr)
 {
-    uint32_t line = addr >> c->geo.line_shift;
+    uint32_t line = addr >> c->geo.line_shift, set = line & (c->geo.sets - 1);
+    uint32_t recent = c->mru[set];
     c->owner = 0;
-    if (line == c->last_line) {
-        /* the line of the last access: a hit, the most recent in its set already (a
-         * new stamp would change no order within a set, the only order LRU reads) */
-        c->dirty[c->last_index] |= (uint8_t)write;
+    if (c->tag[recent] == line) {            /* the set's most recent line: a hit, as it is */
+        c->dirty[recent] |= (uint8_t)write;
         return c->geo.hit_latency - 1;
     }
-    uint32_t first = (line & (c->geo.sets - 1)) * c->geo.ways;
+    uint32_t first = set * c->geo.ways;
     uint32_t victim = first;
     c->stamp++;
     for (uint32_t i = first; i < first + c->geo.ways; i++) {
         if (c->valid[i] && c->tag[i] == line) {
             c->lru[i] = c->stamp;
             c->dirty[i] |= (uint8_t)write;
-            c->last_line = line;
-            c->last_index = i;
+            c->mru[set] = i;
             return c->geo.hit_latency - 1;
         }
         if (!c->valid[i] ? c->valid[victim] : (c->valid[victim] && c->lru[i] < c->lru[victim]))
@@ -63,8 +67,7 @@ uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr, uint3
     c->dirty[victim] = (uint8_t)write;
     c->lru[victim] = c->stamp;
     c->fills++;
-    c->last_line = line;
-    c->last_index = victim;
+    c->mru[set] = victim;
     return stall;
 }
 
@@ -95,16 +98,19 @@ static inline uint64_t cache_locate_lines(const zs_cache *c, uint32_t first, uin
     return c->fills;
 }
 
-/* Hits by `owner` on the n lines at index[] (found by cache_locate_lines, unchanged
- * since), in order. */
-static inline void cache_touch_lines(zs_cache *c, uint32_t owner, const uint32_t *index,
-                                     uint32_t n)
+/* Hits by `owner` on the n lines first .. first + n - 1 at index[] (found by
+ * cache_locate_lines, unchanged since), in order. */
+static inline void cache_touch_lines(zs_cache *c, uint32_t owner, uint32_t first,
+                                     const uint32_t *index, uint32_t n)
 {
     if (c->owner == owner) return;
-    for (uint32_t j = 0; j < n; j++)
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t set = (first + j) & (c->geo.sets - 1);
+        if (c->mru[set] == index[j]) continue;
         c->lru[index[j]] = ++c->stamp;
+        c->mru[set] = index[j];
+    }
     c->owner = owner;
-    c->last_line = UINT32_MAX;       /* the last access's line may be older than these now */
 }
 
 #endif

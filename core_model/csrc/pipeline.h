@@ -16,7 +16,7 @@ typedef struct {
     uint64_t max_ready;
     uint32_t fetch_line;
     int real_icache;         /* 0: every fetch hits (the block precompute) */
-    uint32_t waits;          /* cycles waited for operands (the block precompute) */
+    uint64_t waited_on;      /* registers waited for (the block precompute) */
     /* the block loop writes a block's ready times when something may read them: the
      * last static run (block index, entry cycle) until then */
     uint32_t pending;
@@ -60,7 +60,7 @@ static inline void pipe_hazard(const zs_state *st, zs_pipe *p, uint32_t r)
 {
     uint64_t ready = p->ready[r];
     if (ready > p->t) {
-        p->waits += (uint32_t)(ready - p->t);
+        p->waited_on |= 1ull << r;
         p->ctr[stall_cause[p->ready_opc[r]]] += ready - p->t;
         p->t = ready;
     }

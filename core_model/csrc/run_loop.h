@@ -230,12 +230,12 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
                                                 (addr), (write), ZC_DCACHE_MISSES, \
                                                 ZC_DCACHE_WRITEBACKS)
 #if BLOCKS
-/* the block's timing comes at its end: remember the stall */
+/* the block's timing comes at its end: remember a stall beyond a hit and where */
 #define DCACHE(addr, write) do { \
         uint32_t stall_ = DCACHE_ACCESS(addr, write); \
-        st->u.dstall[s - bs] = stall_; \
         if (__builtin_expect(stall_ != dhit, 0)) { \
             dextra += stall_ - dhit; \
+            st->u.miss_stall[nmiss] = stall_; \
             st->u.miss[nmiss++] = (uint16_t)(s - bs); \
         } \
     } while (0)
@@ -490,7 +490,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         s->count--; \
         FLUSH_AGAIN(); \
         if (s > bs) \
-            OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs), \
+            OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), nmiss, (uint32_t)(s - bs), \
                                      END_NONE)); \
         SWITCH_TO(s); \
     } while (0)
@@ -514,8 +514,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #if TIMING
 /* Its timing when a block ends: the static schedule of its end when the pipeline had
  * every register ready and the I-cache replaced no line since the block found its
- * lines, else a replay; data-cache misses alone shift a static schedule that has no
- * operand waits. */
+ * lines, else a replay; data-cache misses alone shift the static schedule where no
+ * operand wait absorbs them (stalls_shift_alike). */
 #define END_BLOCK() do { \
         FLUSH_AGAIN(); \
         const zs_block *k_ = &st->u.blocks[blk]; \
@@ -524,12 +524,12 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
                               OUT_OF_LINE(block_inputs_ready(st, &p_, blk))), 1)) { \
             if (__builtin_expect(!dextra, 1)) \
                 run_static(st, &pipe, blk, end); \
-            else if (k_->no_waits) \
+            else if (stalls_shift_alike(st, k_, nmiss)) \
                 OUT_OF_LINE(run_static_stalled(st, &p_, blk, end, dextra, nmiss)); \
             else \
-                OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, end)); \
+                OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), nmiss, bs->blen, end)); \
         } else { \
-            OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), bs->blen, end)); \
+            OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), nmiss, bs->blen, end)); \
         } \
     } while (0)
 /* Enter the block at ns: it must be known, fit the limit and have a static schedule
@@ -696,6 +696,7 @@ L_DECODE: {
                 zs_slot *t_ = ZS_IS_COND(s->opc) || (ZS_IS_JUMP(s->opc) && !reads_rs1[id])
                               ? TARGET_SLOT(PC + (uint32_t)s->imm) : NULL;
                 s->target = t_ ? (int32_t)((char *)t_ - (char *)s) : NO_TARGET;
+                if (s->opc == OPC_LOAD_ZD) st->u.zero_detect_seen = 1;
                 if (idx < st->u.decoded_lo) st->u.decoded_lo = idx;
                 if (idx > st->u.decoded_hi) st->u.decoded_hi = idx;
             }
@@ -746,10 +747,11 @@ L_SASA_TRIGGER:
 #if TIMING
             FLUSH_AGAIN();
             if (s > bs) {
-                OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs),
+                OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), nmiss, (uint32_t)(s - bs),
                                          END_NONE));
                 if (!s->blen) s->blen = (uint16_t)(bs->blen - (s - bs));
                 bs = s;
+                nmiss = 0;                   /* replayed: the stalls from here on */
             } else {
                 OUT_OF_LINE(pipe_settle(st, &p_));
             }
@@ -777,7 +779,7 @@ L_SASA_LANDING:
     s->h[BLOCKS] = land_h;
 #endif
 #if TIMING
-    OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), 1, END_NONE));
+    OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), nmiss, 1, END_NONE));
 #endif
     n -= bs->blen - (uint32_t)(s - bs);
     NOT_EXECUTED(s);
@@ -880,7 +882,7 @@ fault:
 #if BLOCKS
 #if TIMING
     if (!TIMED_BEFORE_BODY(s->id, s->opc))
-        OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1,
+        OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), nmiss, (uint32_t)(s - bs) + 1,
                                  END_ABORTED));
 #endif
     n -= bs->blen - (uint32_t)(s - bs);
@@ -900,7 +902,7 @@ fetch_fault:
 #endif
 #if BLOCKS && TIMING
     if (!TIMED_BEFORE_BODY(s->id, s->opc))
-        OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs) + 1,
+        OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), nmiss, (uint32_t)(s - bs) + 1,
                                  END_ABORTED));
 #endif
     goto out;

@@ -340,7 +340,6 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
     uint16_t pos[33] = {0};
     for (uint32_t i = 0; i < len; i++)
         if (writes_rd[b[i].id]) pos[b[i].rd] = (uint16_t)i;
-    k->no_waits = 1;
     const int ends = pred_is_static(&st->cfg.tm.bp) ? 2 : ZS_ENDS;   /* see end_code() */
     for (int e = 0; e < ends; e++) {
         uint64_t ctr[ZS_NUM_COUNTERS] = {0};
@@ -349,6 +348,8 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
         zs_pipe p = { .next_ex = entry, .fetch_line = first_line, .real_icache = 0,
                       .ready = ready, .ready_opc = opc, .ctr = ctr };
         uint64_t written = 1ull << 0;        /* x0 is always ready */
+        int32_t writer[33];                  /* the last writer of each register so far */
+        for (uint32_t r = 0; r < 33; r++) writer[r] = -1;
         for (uint32_t i = 0; i < len; i++) {
             const zs_slot *s = b + i;
             if (e == 0) {                    /* its inputs (alike for every end) */
@@ -365,15 +366,22 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
             }
             pipe_slot(st, &p, s, pc + 4 * i, st->u.dcache.geo.hit_latency - 1,
                       i == len - 1 ? end_code(st, end, e) : END_NONE);
+            for (uint32_t r = 0; r < 33; r++) {  /* a wait: stalls between absorb */
+                if (!(p.waited_on >> r & 1)) continue;
+                for (uint32_t m = (uint32_t)(writer[r] + 1); m < i; m++)
+                    k->absorbs[m / 64] |= 1ull << (m % 64);
+            }
+            p.waited_on = 0;
+            if (writes_rd[s->id]) writer[s->rd] = (int32_t)i;
         }
         k->cycles[e] = (uint32_t)(p.next_ex - entry);
-        if (p.waits) k->no_waits = 0;
         k->last_t = (uint32_t)(p.t - entry);
         for (int c = 0; c < ZS_BLOCK_CTRS; c++)
             k->ctr[e][c] = (uint32_t)ctr[ZS_BLOCK_CTR_FIRST + c];
     }
-    for (uint32_t r = 0; r < 33; r++) {      /* what the block writes (any end) */
-        if (!ready[r]) continue;
+    for (uint32_t i = 0; i < len; i++) {     /* what the block writes (any end), in order */
+        uint32_t r = b[i].rd;
+        if (!writes_rd[b[i].id] || pos[r] != i || !ready[r]) continue;
         uint32_t when = (uint32_t)(ready[r] - entry);
         k->writes[k->nwrites].reg = (uint8_t)r;
         k->writes[k->nwrites].opc = opc[r];
@@ -394,17 +402,22 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
 
 /* A block execution that saw a dynamic event (a register not ready at entry, an
  * I-cache line moved, a data-cache access that did not hit, a fault): the
- * per-instruction model over its first n slots, with the data-cache stalls it saw.
- * After a whole block (end an outcome) all its lines sit in the I-cache: remember
- * where. END_NONE: the first n slots of a block left early (a SASA trigger). */
+ * per-instruction model over its first n slots, with the data-cache stalls it saw (the
+ * nmiss beyond a hit in st->u.miss, every other access a hit). After a whole block (end
+ * an outcome) all its lines sit in the I-cache: remember where. END_NONE: the first n
+ * slots of a block left early (a SASA trigger). */
 static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot *b,
-                         uint32_t pc, uint32_t n, int end)
+                         uint32_t pc, uint32_t nmiss, uint32_t n, int end)
 {
     zs_block *k = &st->u.blocks[index];
+    const uint32_t dhit = st->u.dcache.geo.hit_latency - 1;
     pipe_settle(st, p);
-    for (uint32_t i = 0; i < n; i++)
-        pipe_slot(st, p, b + i, pc + 4 * i, st->u.dstall[i],
+    for (uint32_t i = 0, m = 0; i < n; i++) {
+        uint32_t dstall = dhit;
+        if (m < nmiss && st->u.miss[m] == i) dstall = st->u.miss_stall[m++];
+        pipe_slot(st, p, b + i, pc + 4 * i, dstall,
                   i == n - 1 ? end_code(st, b + i, end) : END_NONE);
+    }
     if (end == END_ABORTED || end == END_NONE) return;
     if (!cache_unchanged(&st->u.icache, k->igen))   /* a line moved: find them again */
         k->igen = cache_locate_lines(&st->u.icache, k->first_line, k->nlines, k->line_index);
@@ -443,11 +456,16 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
         e += ic->geo.hit_latency - 1;
         p->ctr[ZC_STALL_ICACHE] += ic->geo.hit_latency - 1;
     }
-    cache_touch_lines(ic, index, k->line_index + j, k->nlines - j);
+    cache_touch_lines(ic, index, k->first_line + j, k->line_index + j, k->nlines - j);
     p->fetch_line = k->first_line + k->nlines - 1;
     p->t = e + k->last_t;
     p->next_ex = e + k->cycles[o];
-    if (p->pending != index) pipe_settle(st, p);
+    /* The pending block's ready times are written, unless nothing will read them: a
+     * later operand wait (none is later than the entry e: max_ready bounds them), a
+     * SpRF question (it reads a ready time only where the writer was a zero-detect
+     * load). Either way no time ready[] holds is later than e. */
+    if (p->pending != index && (p->max_ready > e || st->u.zero_detect_seen))
+        pipe_settle(st, p);
     p->pending = index;
     p->pending_entry = e;
     /* max_ready bounds every ready time later than next_ex */
@@ -477,28 +495,47 @@ static inline void run_static_again_done(zs_state *st, zs_pipe *p, uint32_t inde
     k->runs[o] += reps;
 }
 
+/* Do the data-cache stalls of the running block (nmiss of them, st->u.miss) delay
+ * everything after them alike? Each holds EX and delays every later instruction and a
+ * load's own result; only an operand wait whose producer came before it and whose
+ * consumer after it absorbs part of it (zs_block.absorbs). */
+static inline int stalls_shift_alike(const zs_state *st, const zs_block *k, uint32_t nmiss)
+{
+    for (uint32_t m = 0; m < nmiss; m++) {
+        uint32_t at = st->u.miss[m];
+        if (k->absorbs[at / 64] >> (at % 64) & 1) return 0;
+    }
+    return 1;
+}
+
 /* A block execution whose only dynamic events were data-cache accesses that did not hit
- * (extra cycles beyond hits in all), in a block without operand waits: each stall holds
- * EX and delays everything after it alike (a load's own result included), so the
- * static schedule holds, shifted by the stalls before each point. */
+ * (extra cycles beyond hits in all), each delaying everything after it alike
+ * (stalls_shift_alike): the static schedule holds, shifted by the stalls before each
+ * point. The writes are in the order of their positions, as the misses: one pass over
+ * both. */
 static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, int o,
                                uint32_t extra, uint32_t nmiss)
 {
     const zs_block *k = &st->u.blocks[index];
-    const uint32_t dhit = st->u.dcache.geo.hit_latency - 1;
+    const uint32_t dhit = st->u.dcache.geo.hit_latency - 1, nwrites = k->nwrites;
+    const uint16_t *miss = st->u.miss;
+    const uint32_t *miss_stall = st->u.miss_stall;
+    uint64_t *ready = p->ready;
+    uint8_t *ready_opc = p->ready_opc;
     run_static(st, p, index, o);
     p->t += extra;
     p->next_ex += extra;
     p->ctr[ZC_STALL_DCACHE] += extra;
-    for (uint32_t w = 0; w < k->nwrites; w++) {  /* its ready times, now (see pipe_settle) */
-        uint32_t shift = 0;                      /* the stalls up to the writer */
-        for (uint32_t m = 0; m < nmiss && st->u.miss[m] <= k->writes[w].pos; m++)
-            shift += st->u.dstall[st->u.miss[m]] - dhit;
-        uint64_t when = p->pending_entry + k->writes[w].ready + shift;
-        p->ready[k->writes[w].reg] = when;
-        p->ready_opc[k->writes[w].reg] = k->writes[w].opc;
-        if (when > p->max_ready) p->max_ready = when;
+    uint64_t at = p->pending_entry, latest = p->max_ready;   /* at: entry + the stalls so far */
+    for (uint32_t w = 0, m = 0; w < nwrites; w++) {  /* its ready times, now (pipe_settle) */
+        for (; m < nmiss && miss[m] <= k->writes[w].pos; m++)
+            at += miss_stall[m] - dhit;
+        uint64_t when = at + k->writes[w].ready;
+        ready[k->writes[w].reg] = when;
+        ready_opc[k->writes[w].reg] = k->writes[w].opc;
+        if (when > latest) latest = when;
     }
+    p->max_ready = latest;
     p->pending = 0;
 }
 
@@ -623,6 +660,7 @@ void zs_reset(zs_state *st)
     st->u.h0_handlers = NULL;     /* Python zeroes the slots before a reset */
     st->u.translated = NULL;
     st->u.translation_stale = 0;
+    st->u.zero_detect_seen = 0;
     st->u.max_ready = 0;
     st->u.nblocks = 0;
     st->u.slots_ready = 0;
@@ -668,6 +706,7 @@ int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns)
     while ((status = loop(st, mem, slots, max_insns)) == ZS_SWITCH) {
         if (st->u.translation_stale) {
             st->u.translation_stale = 0;
+    st->u.zero_detect_seen = 0;
             status = ZS_TRANSLATION_STALE;
             break;
         }
@@ -703,5 +742,6 @@ void zs_translate(zs_state *st, void *run, const uint8_t *checked)
     st->u.tchecked = checked;
     st->u.untranslated_exits = 0;
     st->u.translation_stale = 0;
+    st->u.zero_detect_seen = 0;
 }
 #endif

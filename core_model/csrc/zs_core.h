@@ -161,9 +161,9 @@ typedef struct {
     uint64_t stamp, fills;                 /* fills: lines replaced so far */
     uint32_t owner;                        /* nonzero: the block whose hits were the last
                                             * accesses (see cache.h) */
-    uint32_t last_line, last_index;        /* the line of the last access and where it sits
-                                            * (UINT32_MAX: none; see cache.h) */
-    uint32_t tag[ZS_CACHE_MAX_LINES];      /* line address (addr >> line_shift) */
+    uint32_t tag[ZS_CACHE_MAX_LINES];      /* line address (addr >> line_shift); all ones
+                                            * where invalid */
+    uint32_t mru[ZS_CACHE_MAX_LINES];      /* per set: its most recently used way (index) */
     uint64_t lru[ZS_CACHE_MAX_LINES];      /* last-use stamp */
     uint8_t valid[ZS_CACHE_MAX_LINES], dirty[ZS_CACHE_MAX_LINES];
 } zs_cache;
@@ -196,13 +196,17 @@ typedef struct {
     uint32_t first_line, nlines;            /* the fetch lines it spans */
     uint32_t line_index[ZS_BLOCK_MAX_LINES];  /* where they sat in the I-cache at igen */
     uint32_t max_ready;                     /* latest register ready time (offset) */
-    uint32_t no_waits;                      /* no operand waits: data-cache stalls add */
+    /* positions where a data-cache stall would be absorbed in part by a later operand
+     * wait (between the wait's producer and its consumer): a stall anywhere else
+     * delays everything after it alike (run_static_stalled) */
+    uint64_t absorbs[ZS_BLOCK_MAX_LEN / 64];
     uint32_t nwrites;
     /* the registers it reads before writing them (its inputs), and the earliest EX start
      * (offset) of their first reader: an input ready by then costs the schedule nothing */
     uint32_t ninputs;
     struct { uint32_t reg, at; } inputs[33];
-    /* the registers it writes: ready time (offset), the writer's op class and position */
+    /* the registers it writes, in the order of their last writers: ready time (offset),
+     * the writer's op class and position */
     struct { uint8_t reg, opc; uint16_t pos; uint32_t ready; } writes[33];
 } zs_block;
 
@@ -223,11 +227,11 @@ typedef struct {
     uint32_t last_fetch_line;
     zs_cache icache, dcache;
     zs_predictor bp;
-    /* fast timing loop: blocks (index 0 unused) and the data-cache stalls of the
-     * running block, by position */
+    /* fast timing loop: blocks (index 0 unused) and the data-cache accesses of the
+     * running block that stalled beyond a hit: their stalls and positions, in order */
     uint32_t nblocks;
-    uint32_t dstall[ZS_BLOCK_MAX_LEN];
-    uint16_t miss[ZS_BLOCK_MAX_LEN];     /* positions of its accesses that missed */
+    uint32_t miss_stall[ZS_BLOCK_MAX_LEN];
+    uint16_t miss[ZS_BLOCK_MAX_LEN];
     /* verify-skips */
     uint32_t in_block;
     uint64_t tainted;
@@ -255,6 +259,9 @@ typedef struct {
      * trigger elsewhere drops the translation and makes it stale: zs_run asks for one) */
     const uint8_t *tchecked;
     uint32_t translation_stale;
+    /* a zero-detect load has been decoded since reset: some register's last writer may
+     * be one, whose ready time a SpRF question reads (see run_static) */
+    uint32_t zero_detect_seen;
     /* last: the fields above keep small offsets from the state, whatever its size */
     zs_block blocks[ZS_MAX_BLOCKS];
 } zs_uarch;
