@@ -42,10 +42,17 @@ every ratio here).
 --predictor sets the branch predictor of every zskip run (default: the config's,
 embedded's static not_taken; bimodal and gshare are the dynamic ones).
 
-Usage: python bench/core_bench.py [--insns 60e6] [--rounds 5] [--suite] [--predictor P]
+Usage: python bench/core_bench.py [--insns 60e6] [--rounds 5] [--suite [--suite-kernels NAME...]]
+                                  [--predictor P]
                                   [--kernel dense|calls|alu|branchy|dense_xzs|all|none]
 """
 from __future__ import annotations
+
+import os
+
+# numpy's OpenBLAS threads spin a while after each of the harness's matrix products,
+# on the other core of a small machine: one thread, before numpy is imported
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
 import random
@@ -393,11 +400,13 @@ def suite_machine(name: str, variant: str, images: int,
     return placed["program"], placed["config"]
 
 
-def suite_programs(target: float, config: CoreConfig | None):
+def suite_programs(target: float, config: CoreConfig | None, names: list[str] | None = None):
     """(row name, zskip program, its config, unicorn's program, its config) per suite
-    kernel and variant, each about `target` instructions."""
+    kernel (those in `names`, else all) and variant, each about `target` instructions."""
     from zskip.kernels import registry
     for info in registry.kernels():
+        if names and info.name not in names:
+            continue
         programs = {}
         for variant in info.variants:
             program, cfg = suite_machine(info.name, variant, 2, config)
@@ -459,6 +468,8 @@ def main() -> None:
     ap.add_argument("--kernel", choices=[*KERNELS, "all", "none"], default="all")
     ap.add_argument("--suite", action="store_true",
                     help="also every suite kernel in every variant")
+    ap.add_argument("--suite-kernels", nargs="+", metavar="NAME",
+                    help="with --suite: these suite kernels only (e.g. mlp_os snn)")
     ap.add_argument("--suite-insns", type=float, default=20e6,
                     help="instructions per suite run (at most: the test set may run out)")
     ap.add_argument("--predictor", choices=["not_taken", "btfn", "bimodal", "gshare"])
@@ -476,7 +487,7 @@ def main() -> None:
                                       *(["traced / timing"] if "traced" in ENGINES else [])]))
     if args.suite:
         suite_rows = [bench_suite_row(*entry, args.rounds)
-                      for entry in suite_programs(args.suite_insns, CONFIG)]
+                      for entry in suite_programs(args.suite_insns, CONFIG, args.suite_kernels)]
         print("\nsuite (xzs, sasa: unicorn runs the kernel's branch variant; ratios of MIPS)")
         print(tabulate(suite_rows, headers=HEADERS))
 

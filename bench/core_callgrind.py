@@ -12,6 +12,12 @@ Usage: python bench/core_callgrind.py [--translate] [--functional] KERNEL...
 """
 from __future__ import annotations
 
+import os
+
+# numpy's OpenBLAS threads spin a while after each of the harness's matrix products,
+# on the other core of a small machine: one thread, before numpy is imported
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import argparse
 import re
 import subprocess
