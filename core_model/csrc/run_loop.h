@@ -536,7 +536,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * (built on its first entry here). */
 #define ENTER_BLOCK() do { \
         if (__builtin_expect(!ns->blen || n + ns->blen > limit, 0)) SWITCH_TO(ns); \
-        if (__builtin_expect(ns->blk == 0, 0)) ns->blk = build_block(st, ns, PC_OF(ns)); \
+        if (__builtin_expect(ns->blk == 0, 0)) ns->blk = build_block(st, ns, PC_OF(ns), ns->blen); \
         if (__builtin_expect(ns->blk == NO_BLOCK, 0)) SWITCH_TO(ns); \
         blk = ns->blk; \
         dextra = 0; nmiss = 0; \
@@ -747,14 +747,13 @@ L_SASA_TRIGGER:
 #if TIMING
             FLUSH_AGAIN();
             if (s > bs) {
-                OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), nmiss, (uint32_t)(s - bs),
-                                         END_NONE));
+                OUT_OF_LINE(time_cut(st, &p_, blk, bs, PC_OF(bs), (uint32_t)(s - bs), dextra,
+                                     nmiss));
                 if (!s->blen) s->blen = (uint16_t)(bs->blen - (s - bs));
                 bs = s;
-                nmiss = 0;                   /* replayed: the stalls from here on */
-            } else {
-                OUT_OF_LINE(pipe_settle(st, &p_));
+                dextra = 0; nmiss = 0;       /* timed: the stalls from here on */
             }
+            OUT_OF_LINE(pipe_settle(st, &p_));
             ideal_ = 0;                      /* and as timed */
             decide_ = FETCH_DECISION_CYCLE;
             const int hit_ = SASA_HOLDS(e);
@@ -779,7 +778,7 @@ L_SASA_LANDING:
     s->h[BLOCKS] = land_h;
 #endif
 #if TIMING
-    OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), nmiss, 1, END_NONE));
+    OUT_OF_LINE(time_cut(st, &p_, blk, bs, PC_OF(bs), 1, dextra, nmiss));
 #endif
     n -= bs->blen - (uint32_t)(s - bs);
     NOT_EXECUTED(s);

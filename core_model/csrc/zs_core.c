@@ -315,20 +315,22 @@ static inline int end_code(const zs_state *st, const zs_slot *last, int end)
     return end + 2 * pred_static(&st->cfg.tm.bp, last->imm, end);
 }
 
-/* The static schedule of the block entered at slot b (pc): the per-instruction model
- * run once on an idle pipeline (every register ready, fetch already on b's line, every
- * access hitting), for each outcome of its end (only a branch's differs). NO_BLOCK when
- * it cannot have one: its divides must be of fixed latency, its lines few. */
-static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc)
+/* The static schedule of the len slots from slot b (pc): the per-instruction model run
+ * once on an idle pipeline (every register ready, fetch already on b's line, every
+ * access hitting), for each outcome of the last one's end (only a branch's differs). A
+ * block is its slots to its end (len = b->blen); a cut, the slots of a block before a
+ * SASA trigger that skips, or the trigger alone (block_cut). NO_BLOCK when it cannot
+ * have one: its divides must be of fixed latency, its lines few. */
+static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc, uint32_t len)
 {
-    uint32_t len = b->blen, shift = st->u.icache.geo.line_shift;
+    uint32_t shift = st->u.icache.geo.line_shift;
     zs_slot *end = b + len - 1;
     uint32_t first_line = pc >> shift;
     uint32_t nlines = ((pc + 4 * (len - 1)) >> shift) - first_line + 1;
     if (len > ZS_BLOCK_MAX_LEN || nlines > ZS_BLOCK_MAX_LINES || nlines > st->u.icache.geo.sets ||
         st->u.nblocks + 1 >= ZS_MAX_BLOCKS)
         return NO_BLOCK;
-    for (zs_slot *s = b; s < end; s++)
+    for (zs_slot *s = b; s <= end; s++)
         if (s->opc == OPC_DIV && st->cfg.tm.div_data_dependent) return NO_BLOCK;
 
     uint32_t index = ++st->u.nblocks;
@@ -537,6 +539,55 @@ static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, int o,
     }
     p->max_ready = latest;
     p->pending = 0;
+}
+
+/* The static schedule of the len slots from b (pc) within block `index`, a cut
+ * (build_block), from the block's few cuts, else built and kept there; NO_BLOCK when
+ * it has none. */
+static uint32_t block_cut(zs_state *st, uint32_t index, zs_slot *b, uint32_t pc, uint32_t len)
+{
+    zs_block *k = &st->u.blocks[index];
+    uint32_t i;
+    for (i = 0; i < ZS_BLOCK_CUTS && k->cuts[i].len; i++)
+        if (k->cuts[i].pc == pc && k->cuts[i].len == len) return k->cuts[i].blk;
+    if (i == ZS_BLOCK_CUTS) return NO_BLOCK;
+    uint32_t cut = build_block(st, b, pc, len);
+    if (cut != NO_BLOCK) {
+        k = &st->u.blocks[index];
+        k->cuts[i].pc = pc;
+        k->cuts[i].len = len;
+        k->cuts[i].blk = cut;
+    }
+    return cut;
+}
+
+/* The timing of the len slots from b (pc) of the running block `index`, which leaves
+ * the block there (a SASA skip): as a block's end (run_loop.h END_BLOCK), on the
+ * cut's static schedule where the block's would hold (it saw dextra cycles of
+ * data-cache stalls beyond hits, nmiss accesses), else a replay. */
+static void time_cut(zs_state *st, zs_pipe *p, uint32_t index, zs_slot *b, uint32_t pc,
+                     uint32_t len, uint32_t dextra, uint32_t nmiss)
+{
+    uint32_t cut = block_cut(st, index, b, pc, len);
+    if (cut == NO_BLOCK) {
+        replay_block(st, p, index, b, pc, nmiss, len, END_NONE);
+        return;
+    }
+    const zs_block *k = &st->u.blocks[cut];
+    if (cache_unchanged(&st->u.icache, k->igen) &&
+        (pipe_all_ready(p) || block_inputs_ready(st, p, cut))) {
+        if (!dextra) {
+            run_static(st, p, cut, 0);
+            return;
+        }
+        if (stalls_shift_alike(st, k, nmiss)) {
+            run_static_stalled(st, p, cut, 0, dextra, nmiss);
+            return;
+        }
+    }
+    /* its last slot is no end: outcome 0 times it as END_NONE would, and lets the
+     * replay find the cut's lines */
+    replay_block(st, p, cut, b, pc, nmiss, len, 0);
 }
 
 /* The SpRF as a mask (st->arch.sprf) and as one byte per register (the run loops). */

@@ -73,6 +73,7 @@ enum zs_unsafe {
 /* Basic blocks with precomputed timing (the fast timing loop): at most this many per
  * run of decoded code (fence.i starts over), each at most ZS_BLOCK_MAX_LEN long. */
 #define ZS_MAX_BLOCKS 4096
+#define ZS_BLOCK_CUTS 4
 #define ZS_BLOCK_MAX_LEN 256
 #define ZS_BLOCK_MAX_LINES 72      /* ZS_BLOCK_MAX_LEN words on 16-byte lines, and more */
 /* The counters a block's static schedule changes (STALL_LOAD_USE .. MISPREDICTIONS). */
@@ -200,6 +201,9 @@ typedef struct {
      * wait (between the wait's producer and its consumer): a stall anywhere else
      * delays everything after it alike (run_static_stalled) */
     uint64_t absorbs[ZS_BLOCK_MAX_LEN / 64];
+    /* its cuts (zs_core.c block_cut): the static schedules of runs of its slots that
+     * left it at a SASA skip, by first slot (pc) and length (0: none yet) */
+    struct { uint32_t pc, len, blk; } cuts[ZS_BLOCK_CUTS];
     uint32_t nwrites;
     /* the registers it reads before writing them (its inputs), and the earliest EX start
      * (offset) of their first reader: an input ready by then costs the schedule nothing */
