@@ -757,7 +757,6 @@ int zs_run(zs_state *st, uint8_t *mem, void *slots, uint64_t max_insns)
     while ((status = loop(st, mem, slots, max_insns)) == ZS_SWITCH) {
         if (st->u.translation_stale) {
             st->u.translation_stale = 0;
-    st->u.zero_detect_seen = 0;
             status = ZS_TRANSLATION_STALE;
             break;
         }
@@ -793,6 +792,5 @@ void zs_translate(zs_state *st, void *run, const uint8_t *checked)
     st->u.tchecked = checked;
     st->u.untranslated_exits = 0;
     st->u.translation_stale = 0;
-    st->u.zero_detect_seen = 0;
 }
 #endif

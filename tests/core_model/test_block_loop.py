@@ -302,6 +302,44 @@ def test_sasa_loop(last: str, config, functional: bool) -> None:
         assert m.stats.skips_lost > 0
 
 
+# A zero-detect load ends its block just before a skip-branch on its result, with `pad`
+# instructions between: where the zero flag reaches decode a cycle too late the skip is
+# lost. The block loop may leave a block's ready times unwritten once none is later
+# than the next block's entry, but not after a zero-detect load: a SpRF question reads
+# them.
+ZD_BEFORE_SKIP = """
+.text
+.globl _start
+_start:
+    la    a0, d
+    li    s2, 64
+loop:
+    lw.zd s1, 0(a0)
+{pad}
+    beqz  s2, next
+next:
+    skz   s1, 1f
+    addi  a1, a1, 1
+1:  addi  a0, a0, 4
+    addi  s2, s2, -1
+    bnez  s2, loop
+    li    a7, 93
+    ecall
+.data
+d:  .word 0, 0, 3, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    .word 0, 0, 3, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    .word 0, 0, 3, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    .word 0, 0, 3, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+"""
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+@pytest.mark.parametrize("pad", range(3))
+def test_zero_flag_late_after_a_block(pad: int, config) -> None:
+    m = assert_same(program_of(ZD_BEFORE_SKIP.format(pad="    nop\n" * pad)), config=config)
+    assert m.stats.skips_taken + m.stats.skips_lost == 56
+
+
 # A trigger in the last word of memory (code written to the stack) whose skip would
 # land past memory's end: the fetch there faults, in both loops alike.
 SKIP_OUT = """

@@ -13,7 +13,7 @@ from zskip.core_model import Machine, machine, translate
 from .harness import program_of
 from .randprog import random_program
 from .test_block_loop import (LAST_PASS, PREDICTOR_CONFIGS, SASA_LAST_PASS, SASA_LOOP,
-                              XZS_LOOP, assert_same)
+                              XZS_LOOP, ZD_BEFORE_SKIP, assert_same)
 
 pytestmark = pytest.mark.skipif(translate.compiler() is None, reason="no C compiler")
 
@@ -72,6 +72,15 @@ def test_xzs_loop(last: str, functional: bool) -> None:
 def test_sasa_loop(last: str) -> None:
     program = program_of(SASA_LOOP.format(last=SASA_LAST_PASS[last]))
     assert_translated_same(program, after=30)
+
+
+@pytest.mark.parametrize("config", [None, "application"])
+@pytest.mark.parametrize("pad", range(3))
+def test_zero_flag_late_after_a_block(pad: int, config) -> None:
+    """A translation made after the zero-detect load was decoded knows it was (it has no
+    decoder of its own)."""
+    program = program_of(ZD_BEFORE_SKIP.format(pad="    nop\n" * pad))
+    assert_translated_same(program, after=100, config=config)
 
 
 SELF_MODIFYING = """
