@@ -511,6 +511,10 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #else
 #define NEXT() do { s = ns; goto *(&&L_DECODE + s->h[BLOCKS]); } while (0)
 #endif
+/* The length of the block at slot, found from the decoded slots where no loop learned
+ * it yet (every run of it so far skipped part of it, say); 0 while some are not
+ * decoded. */
+#define KNOWN_LENGTH(slot) ((slot)->blen || ((slot)->blen = decoded_block_length(slot)))
 #if TIMING
 /* Its timing when a block ends: the static schedule of its end when the pipeline had
  * every register ready and the I-cache replaced no line since the block found its
@@ -532,10 +536,10 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
             OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), nmiss, bs->blen, end)); \
         } \
     } while (0)
-/* Enter the block at ns: it must be known, fit the limit and have a static schedule
- * (built on its first entry here). */
+/* Enter the block at ns: its slots must be decoded, fit the limit and have a static
+ * schedule (built on its first entry here). */
 #define ENTER_BLOCK() do { \
-        if (__builtin_expect(!ns->blen || n + ns->blen > limit, 0)) SWITCH_TO(ns); \
+        if (__builtin_expect(!KNOWN_LENGTH(ns) || n + ns->blen > limit, 0)) SWITCH_TO(ns); \
         if (__builtin_expect(ns->blk == 0, 0)) ns->blk = build_block(st, ns, PC_OF(ns), ns->blen); \
         if (__builtin_expect(ns->blk == NO_BLOCK, 0)) SWITCH_TO(ns); \
         blk = ns->blk; \
@@ -546,7 +550,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #else
 #define END_BLOCK() ((void)0)
 #define ENTER_BLOCK() do { \
-        if (__builtin_expect(!ns->blen || n + ns->blen > limit, 0)) SWITCH_TO(ns); \
+        if (__builtin_expect(!KNOWN_LENGTH(ns) || n + ns->blen > limit, 0)) SWITCH_TO(ns); \
         n += ns->blen; ns->count++; bs = ns; \
         NEXT(); \
     } while (0)
@@ -789,7 +793,6 @@ L_SASA_LANDING:
         st->counters[ZC_SKIPPED_INSNS] += len_;
         ns = s + len_;
     }
-    if (!ns->blen) ns->blen = decoded_block_length(ns);
     ENTER_BLOCK();
 #undef TRIGGER_CONTINUE
 #undef ARM_LANDING
@@ -1005,6 +1008,7 @@ out:
 #undef NEXT
 #undef END_BLOCK
 #undef ENTER_BLOCK
+#undef KNOWN_LENGTH
 #undef FALL_THROUGH
 #undef END_AND_DISPATCH
 #undef LEARN_BLOCK
