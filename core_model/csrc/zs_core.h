@@ -183,20 +183,29 @@ typedef struct {
 /* A basic block's timing when it starts with every register ready, its fetch line
  * already in the I-cache and every data access hitting: what each execution adds,
  * per end. Executions that see any other event replay the per-instruction model
- * instead (zs_core.c). */
+ * instead (zs_core.c). The fields a static run reads come first, close together (a
+ * run touches few of the host's cache lines); those only a replay, a miss or the
+ * count at the end read, after them. */
 typedef struct {
-    uint64_t runs[ZS_ENDS];                 /* executions on the static schedule */
     uint64_t igen;                          /* I-cache generation after its last fetches */
+    uint64_t runs[ZS_ENDS];                 /* executions on the static schedule */
     uint32_t cycles[ZS_ENDS];               /* next_ex advance */
+    uint32_t last_t;                        /* EX start of its last instruction (offset) */
+    uint32_t max_ready;                     /* latest register ready time (offset) */
+    uint32_t first_line, nlines;            /* the fetch lines it spans */
+    uint32_t nwrites;
     /* a run right after its own static run: next_ex advance when that updates neither
      * the I-cache's order (its lines are the most recent) nor max_ready (no ready time
      * later than its end), else 0; the I-cache stall of fetching its first line again */
     uint32_t again[ZS_ENDS], again_stall;
-    uint32_t last_t;                        /* EX start of its last instruction (offset) */
-    uint32_t ctr[ZS_ENDS][ZS_BLOCK_CTRS];   /* counter deltas */
-    uint32_t first_line, nlines;            /* the fetch lines it spans */
-    uint32_t line_index[ZS_BLOCK_MAX_LINES];  /* where they sat in the I-cache at igen */
-    uint32_t max_ready;                     /* latest register ready time (offset) */
+    /* the registers it writes, in the order of their last writers: ready time (offset),
+     * the writer's op class and position */
+    struct { uint8_t reg, opc; uint16_t pos; uint32_t ready; } writes[33];
+    uint32_t line_index[ZS_BLOCK_MAX_LINES];  /* where its lines sat in the I-cache at igen */
+    /* the registers it reads before writing them (its inputs), and the earliest EX start
+     * (offset) of their first reader: an input ready by then costs the schedule nothing */
+    uint32_t ninputs;
+    struct { uint32_t reg, at; } inputs[33];
     /* positions where a data-cache stall would be absorbed in part by a later operand
      * wait (between the wait's producer and its consumer): a stall anywhere else
      * delays everything after it alike (run_static_stalled) */
@@ -204,14 +213,7 @@ typedef struct {
     /* its cuts (zs_core.c block_cut): the static schedules of runs of its slots that
      * left it at a SASA skip, by first slot (pc) and length (0: none yet) */
     struct { uint32_t pc, len, blk; } cuts[ZS_BLOCK_CUTS];
-    uint32_t nwrites;
-    /* the registers it reads before writing them (its inputs), and the earliest EX start
-     * (offset) of their first reader: an input ready by then costs the schedule nothing */
-    uint32_t ninputs;
-    struct { uint32_t reg, at; } inputs[33];
-    /* the registers it writes, in the order of their last writers: ready time (offset),
-     * the writer's op class and position */
-    struct { uint8_t reg, opc; uint16_t pos; uint32_t ready; } writes[33];
+    uint32_t ctr[ZS_ENDS][ZS_BLOCK_CTRS];   /* counter deltas */
 } zs_block;
 
 typedef struct {
