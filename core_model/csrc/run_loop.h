@@ -559,19 +559,20 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #if TIMING
 /* A taken end back to its own block's start right after a static run of the block:
  * the same schedule again (run_static_again), the block entered as ENTER_BLOCK would. */
-#define LOOP_AGAIN() do { \
+#define LOOP_AGAIN_THEN(GO) do { \
         if (ns == bs && pipe.pending == blk && st->u.blocks[blk].again[end] && !dextra && \
             pipe_all_ready(&pipe) && __builtin_expect(n + bs->blen <= limit, 1)) { \
             if (again_reps && again_end != end) FLUSH_AGAIN(); \
             run_static_again(st, &pipe, blk, end); \
             again_end = end; again_reps++; \
             n += bs->blen; bs->count++; \
-            NEXT(); \
+            GO; \
         } \
     } while (0)
 #else
-#define LOOP_AGAIN() ((void)0)
+#define LOOP_AGAIN_THEN(GO) ((void)0)
 #endif
+#define LOOP_AGAIN() LOOP_AGAIN_THEN(NEXT())
 #define END_AND_DISPATCH(ID, OPC) do { \
         if (ZS_REG_FLOW(ID, OPC)) { LOOP_AGAIN(); END_BLOCK(); } \
         ENTER_BLOCK(); \
@@ -650,9 +651,10 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 /* A slot of the translated code: a handler with the slot's fields as constants, and the
  * next slot's code after it (falling through); labelled where a block may start (S);
  * a slot not translated leaves the loop. */
-#define ZS_TSLOT(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET) \
-    L_T##IDX: ZS_TFOLLOW(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET)
-#define ZS_TFOLLOW(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET) { \
+#define ZS_TSLOT(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET, TAKEN, FALL) \
+    L_T##IDX: ZS_TFOLLOW(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET, TAKEN, \
+                         FALL)
+#define ZS_TFOLLOW(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET, TAKEN, FALL) { \
         const uint32_t t_rd = (RD), t_rs1 = (RS1), t_rs2 = (RS2); \
         const int32_t t_imm = (IMMV), t_target = (TARGET); \
         (void)t_rd; (void)t_rs1; (void)t_rs2; (void)t_imm; (void)t_target; \
@@ -660,8 +662,34 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         ISSUE(ZS_ID_##ID, OPC, R1, R2, RDR, WRD); \
         ns = s + 1; \
         { BODY_##ID; } \
-        if (ZS_ENDS_BLOCK(OPC)) END_AND_DISPATCH(ZS_ID_##ID, OPC); \
+        if (ZS_ENDS_BLOCK(OPC)) { \
+            if (ZS_REG_FLOW(ZS_ID_##ID, OPC)) { ZS_TAGAIN TAKEN LOOP_AGAIN(); END_BLOCK(); } \
+            ZS_TENTER TAKEN \
+            ZS_TENTER FALL \
+            ENTER_BLOCK(); \
+        } \
     }
+/* A terminator's successor that translate.py found a known block with code at (HAS 1:
+ * slot X, length BLEN, static schedule BLK, as the slot holds them, for good): entered
+ * as ENTER_BLOCK would, with a direct jump to its code. */
+#define ZS_TENTER(HAS, X, BLEN, BLK) ZS_TENTER_##HAS(X, BLEN, BLK)
+#define ZS_TENTER_0(X, BLEN, BLK)
+/* ... and where it runs again at once (LOOP_AGAIN) */
+#define ZS_TAGAIN(HAS, X, BLEN, BLK) ZS_TAGAIN_##HAS(X)
+#define ZS_TAGAIN_0(X)
+#define ZS_TAGAIN_1(X) if (ns == slots + (X)) LOOP_AGAIN_THEN(s = ns; goto L_T##X);
+#if TIMING
+#define ZS_TENTER_SCHEDULE(BLK) blk = (BLK); dextra = 0; nmiss = 0;
+#else
+#define ZS_TENTER_SCHEDULE(BLK)
+#endif
+#define ZS_TENTER_1(X, BLEN, BLK) \
+        if (ns == slots + (X)) { \
+            if (__builtin_expect(n + (BLEN) > limit, 0)) SWITCH_TO(ns); \
+            ZS_TENTER_SCHEDULE(BLK) \
+            n += (BLEN); ns->count++; bs = ns; s = ns; \
+            goto L_T##X; \
+        }
 /* a slot that may be a SASA trigger: checked at its fetch (L_SASA_TRIGGER comes back to
  * its code at L_B, and after it to L_SASA_LANDING where it skips) */
 #define ZS_TTRIG(IDX, ID, OPC, ...) \
@@ -680,6 +708,13 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #undef ZS_TFOLLOW
 #undef ZS_TTRIG
 #undef ZS_TEXIT
+#undef ZS_TENTER
+#undef ZS_TENTER_0
+#undef ZS_TENTER_1
+#undef ZS_TENTER_SCHEDULE
+#undef ZS_TAGAIN
+#undef ZS_TAGAIN_0
+#undef ZS_TAGAIN_1
 L_DECODE:
     /* a slot not translated: the interpreter goes on there (zs_run) */
     st->u.untranslated = 1;
@@ -1014,6 +1049,7 @@ out:
 #undef LEARN_BLOCK
 #undef END_REDIRECT
 #undef LOOP_AGAIN
+#undef LOOP_AGAIN_THEN
 #undef FLUSH_AGAIN
 #undef BLOCK_LOOP_CAN_TAKE
 #undef DISPATCH
