@@ -6,9 +6,10 @@ handler and reads the slot's fields from memory. A translation is the same templ
 compiled with TRANSLATED: the slot's register numbers, immediate and branch target as
 constants, each slot's code falling into the next's, a label (in a table from slot to
 label) only where a block may start, and a check of the SASA table at the slots that
-are triggers. Everything else is the block loop's: block counts, static schedules,
-caches, predictors, skips, SASA, faults; its helpers are compiled in from zs_core.c
-(ZS_TRANSLATION). So a translated run gives the counters, registers and memory of an
+are triggers; a terminator whose successor is a block the interpreter knows enters it
+with a direct jump, its length and schedule constants. Everything else is the block
+loop's: block counts, static schedules, caches, predictors, skips, SASA, faults; its
+helpers are compiled in from zs_core.c (ZS_TRANSLATION). So a translated run gives the counters, registers and memory of an
 interpreted one; tests/core_model/test_translate.py checks it against the
 per-instruction loop.
 
