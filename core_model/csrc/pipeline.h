@@ -18,8 +18,10 @@ typedef struct {
     int real_icache;         /* 0: every fetch hits (the block precompute) */
     uint64_t waited_on;      /* registers waited for (the block precompute) */
     /* the block loop writes a block's ready times when something may read them: the
-     * last static run (block index, entry cycle) until then */
+     * last static run (block index, entry cycle, and the data-cache stalls that shifted
+     * it: so many, in st->u.pending_miss) until then */
     uint32_t pending;
+    uint32_t pending_nmiss;
     uint64_t pending_entry;
     uint64_t *ready;
     uint8_t *ready_opc;      /* op class of each register's last writer */

@@ -287,11 +287,37 @@ static void sasa_defer(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t 
 
 /* ---- blocks with precomputed timing (the fast timing loop) ---- */
 
+/* The ready times of a static run shifted by data-cache stalls (run_static_stalled):
+ * each write's by the stalls up to its writer. The writes are in the order of their
+ * positions, as the misses: one pass over both. */
+static void settle_stalled(zs_state *st, zs_pipe *p, const zs_block *k)
+{
+    const uint32_t dhit = st->u.dcache.geo.hit_latency - 1, nwrites = k->nwrites;
+    const uint32_t nmiss = p->pending_nmiss;
+    const uint16_t *miss = st->u.pending_miss;
+    const uint32_t *miss_stall = st->u.pending_miss_stall;
+    uint64_t *ready = p->ready;
+    uint8_t *ready_opc = p->ready_opc;
+    uint64_t at = p->pending_entry;          /* entry + the stalls so far */
+    for (uint32_t w = 0, m = 0; w < nwrites; w++) {
+        for (; m < nmiss && miss[m] <= k->writes[w].pos; m++)
+            at += miss_stall[m] - dhit;
+        ready[k->writes[w].reg] = at + k->writes[w].ready;
+        ready_opc[k->writes[w].reg] = k->writes[w].opc;
+    }
+    p->pending_nmiss = 0;
+}
+
 /* Write the ready times of the pending static run. */
 static inline void pipe_settle(zs_state *st, zs_pipe *p)
 {
     if (!p->pending) return;
     const zs_block *k = &st->u.blocks[p->pending];
+    p->pending = 0;
+    if (p->pending_nmiss) {
+        settle_stalled(st, p, k);
+        return;
+    }
     /* locals: the stores below could alias the block as far as the compiler knows */
     const uint32_t nwrites = k->nwrites;
     const uint64_t entry = p->pending_entry;
@@ -301,7 +327,6 @@ static inline void pipe_settle(zs_state *st, zs_pipe *p)
         ready[k->writes[w].reg] = entry + k->writes[w].ready;
         ready_opc[k->writes[w].reg] = k->writes[w].opc;
     }
-    p->pending = 0;
 }
 
 /* How a block ended, as pipe_slot() takes it (see ZS_ENDS), from how the block loop
@@ -468,7 +493,8 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
      * load). Either way no time ready[] holds is later than e. */
     if (p->pending != index && (p->max_ready > e || st->u.zero_detect_seen))
         pipe_settle(st, p);
-    p->pending = index;
+    p->pending = index;                      /* (a pending run of it: this one's overwrite it) */
+    p->pending_nmiss = 0;
     p->pending_entry = e;
     /* max_ready bounds every ready time later than next_ex */
     if (k->max_ready > k->cycles[o] && e + k->max_ready > p->max_ready)
@@ -493,6 +519,7 @@ static inline void run_static_again_done(zs_state *st, zs_pipe *p, uint32_t inde
 {
     zs_block *k = &st->u.blocks[index];
     p->pending_entry = p->next_ex - k->again[o] + k->again_stall;
+    p->pending_nmiss = 0;
     p->ctr[ZC_STALL_ICACHE] += reps * k->again_stall;
     k->runs[o] += reps;
 }
@@ -513,32 +540,22 @@ static inline int stalls_shift_alike(const zs_state *st, const zs_block *k, uint
 /* A block execution whose only dynamic events were data-cache accesses that did not hit
  * (extra cycles beyond hits in all), each delaying everything after it alike
  * (stalls_shift_alike): the static schedule holds, shifted by the stalls before each
- * point. The writes are in the order of their positions, as the misses: one pass over
- * both. */
+ * point. Its ready times wait like a static run's, with its misses (settle_stalled);
+ * max_ready takes a bound of them: none is later than the latest unshifted one plus
+ * every stall. */
 static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, int o,
                                uint32_t extra, uint32_t nmiss)
 {
     const zs_block *k = &st->u.blocks[index];
-    const uint32_t dhit = st->u.dcache.geo.hit_latency - 1, nwrites = k->nwrites;
-    const uint16_t *miss = st->u.miss;
-    const uint32_t *miss_stall = st->u.miss_stall;
-    uint64_t *ready = p->ready;
-    uint8_t *ready_opc = p->ready_opc;
     run_static(st, p, index, o);
     p->t += extra;
     p->next_ex += extra;
     p->ctr[ZC_STALL_DCACHE] += extra;
-    uint64_t at = p->pending_entry, latest = p->max_ready;   /* at: entry + the stalls so far */
-    for (uint32_t w = 0, m = 0; w < nwrites; w++) {  /* its ready times, now (pipe_settle) */
-        for (; m < nmiss && miss[m] <= k->writes[w].pos; m++)
-            at += miss_stall[m] - dhit;
-        uint64_t when = at + k->writes[w].ready;
-        ready[k->writes[w].reg] = when;
-        ready_opc[k->writes[w].reg] = k->writes[w].opc;
-        if (when > latest) latest = when;
-    }
-    p->max_ready = latest;
-    p->pending = 0;
+    memcpy(st->u.pending_miss, st->u.miss, nmiss * sizeof st->u.miss[0]);
+    memcpy(st->u.pending_miss_stall, st->u.miss_stall, nmiss * sizeof st->u.miss_stall[0]);
+    p->pending_nmiss = nmiss;
+    if (p->pending_entry + k->max_ready + extra > p->max_ready)
+        p->max_ready = p->pending_entry + k->max_ready + extra;
 }
 
 /* The static schedule of the len slots from b (pc) within block `index`, a cut

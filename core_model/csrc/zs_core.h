@@ -238,6 +238,9 @@ typedef struct {
     uint32_t nblocks;
     uint32_t miss_stall[ZS_BLOCK_MAX_LEN];
     uint16_t miss[ZS_BLOCK_MAX_LEN];
+    /* ... and of the pending static run (zs_pipe.pending), when they shifted it */
+    uint32_t pending_miss_stall[ZS_BLOCK_MAX_LEN];
+    uint16_t pending_miss[ZS_BLOCK_MAX_LEN];
     /* verify-skips */
     uint32_t in_block;
     uint64_t tainted;
