@@ -9,9 +9,9 @@ label) only where a block may start, and a check of the SASA table at the slots 
 are triggers; a terminator whose successor is a block the interpreter knows enters it
 with a direct jump, its length and schedule constants. Everything else is the block
 loop's: block counts, static schedules, caches, predictors, skips, SASA, faults; its
-helpers are compiled in from zs_core.c (ZS_TRANSLATION). So a translated run gives the counters, registers and memory of an
-interpreted one; tests/core_model/test_translate.py checks it against the
-per-instruction loop.
+helpers are compiled in from zs_core.c (ZS_TRANSLATION). So a translated run gives the
+counters, registers and memory of an interpreted one; tests/core_model/test_translate.py
+checks it against the per-instruction loop.
 
 Only slots the interpreter has decoded are translated (their fields as decoded: a word
 the program rewrote without fence.i runs as the interpreter would run it). A block
