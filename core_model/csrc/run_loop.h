@@ -516,25 +516,10 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * decoded. */
 #define KNOWN_LENGTH(slot) ((slot)->blen || ((slot)->blen = decoded_block_length(slot)))
 #if TIMING
-/* Its timing when a block ends: the static schedule of its end when the pipeline had
- * every register ready and the I-cache replaced no line since the block found its
- * lines, else a replay; data-cache misses alone shift the static schedule where no
- * operand wait absorbs them (stalls_shift_alike). */
+/* Its timing when a block ends (zs_core.c time_block) */
 #define END_BLOCK() do { \
         FLUSH_AGAIN(); \
-        const zs_block *k_ = &st->u.blocks[blk]; \
-        if (__builtin_expect(cache_unchanged(&st->u.icache, k_->igen) && \
-                             (pipe_all_ready(&pipe) || \
-                              OUT_OF_LINE(block_inputs_ready(st, &p_, blk))), 1)) { \
-            if (__builtin_expect(!dextra, 1)) \
-                run_static(st, &pipe, blk, end); \
-            else if (stalls_shift_alike(st, k_, nmiss)) \
-                OUT_OF_LINE(run_static_stalled(st, &p_, blk, end, dextra, nmiss)); \
-            else \
-                OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), nmiss, bs->blen, end)); \
-        } else { \
-            OUT_OF_LINE(replay_block(st, &p_, blk, bs, PC_OF(bs), nmiss, bs->blen, end)); \
-        } \
+        time_block(st, &pipe, blk, bs, PC_OF(bs), bs->blen, end, dextra, nmiss); \
     } while (0)
 /* Enter the block at ns: its slots must be decoded, fit the limit and have a static
  * schedule (built on its first entry here). */

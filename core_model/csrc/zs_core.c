@@ -289,7 +289,8 @@ static void sasa_defer(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t 
 
 /* The ready times of a static run shifted by data-cache stalls (run_static_stalled):
  * each write's by the stalls up to its writer. The writes are in the order of their
- * positions, as the misses: one pass over both. */
+ * positions, as the misses: one pass over both. Apart from pipe_settle's loop, which
+ * a block end without misses runs, so that that loop stays as short as it is. */
 static void settle_stalled(zs_state *st, zs_pipe *p, const zs_block *k)
 {
     const uint32_t dhit = st->u.dcache.geo.hit_latency - 1, nwrites = k->nwrites;
@@ -558,6 +559,30 @@ static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, int o,
         p->max_ready = p->pending_entry + k->max_ready + extra;
 }
 
+/* The timing of a block's run (index: its static schedule; the len slots from b at pc,
+ * its end `end`) that saw dextra cycles of data-cache stalls beyond hits, in nmiss
+ * accesses: its static schedule when the pipeline had every input ready and the
+ * I-cache replaced no line since the block found its lines, shifted by the stalls
+ * where no operand wait absorbs them; else a replay. */
+static inline __attribute__((always_inline))
+void time_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot *b, uint32_t pc,
+                uint32_t len, int end, uint32_t dextra, uint32_t nmiss)
+{
+    const zs_block *k = &st->u.blocks[index];
+    if (__builtin_expect(cache_unchanged(&st->u.icache, k->igen) &&
+                         (pipe_all_ready(p) || block_inputs_ready(st, p, index)), 1)) {
+        if (__builtin_expect(!dextra, 1)) {
+            run_static(st, p, index, end);
+            return;
+        }
+        if (stalls_shift_alike(st, k, nmiss)) {
+            run_static_stalled(st, p, index, end, dextra, nmiss);
+            return;
+        }
+    }
+    replay_block(st, p, index, b, pc, nmiss, len, end);
+}
+
 /* The static schedule of the len slots from b (pc) within block `index`, a cut
  * (build_block), from the block's few cuts, else built and kept there; NO_BLOCK when
  * it has none. */
@@ -579,9 +604,8 @@ static uint32_t block_cut(zs_state *st, uint32_t index, zs_slot *b, uint32_t pc,
 }
 
 /* The timing of the len slots from b (pc) of the running block `index`, which leaves
- * the block there (a SASA skip): as a block's end (run_loop.h END_BLOCK), on the
- * cut's static schedule where the block's would hold (it saw dextra cycles of
- * data-cache stalls beyond hits, nmiss accesses), else a replay. */
+ * the block there (a SASA skip): as a block's end, on the cut's static schedule where
+ * it holds, else a replay. */
 static void time_cut(zs_state *st, zs_pipe *p, uint32_t index, zs_slot *b, uint32_t pc,
                      uint32_t len, uint32_t dextra, uint32_t nmiss)
 {
@@ -590,21 +614,9 @@ static void time_cut(zs_state *st, zs_pipe *p, uint32_t index, zs_slot *b, uint3
         replay_block(st, p, index, b, pc, nmiss, len, END_NONE);
         return;
     }
-    const zs_block *k = &st->u.blocks[cut];
-    if (cache_unchanged(&st->u.icache, k->igen) &&
-        (pipe_all_ready(p) || block_inputs_ready(st, p, cut))) {
-        if (!dextra) {
-            run_static(st, p, cut, 0);
-            return;
-        }
-        if (stalls_shift_alike(st, k, nmiss)) {
-            run_static_stalled(st, p, cut, 0, dextra, nmiss);
-            return;
-        }
-    }
-    /* its last slot is no end: outcome 0 times it as END_NONE would, and lets the
-     * replay find the cut's lines */
-    replay_block(st, p, cut, b, pc, nmiss, len, 0);
+    /* its last slot is no end: outcome 0 times it as END_NONE would, and lets a replay
+     * find the cut's lines */
+    time_block(st, p, cut, b, pc, len, 0, dextra, nmiss);
 }
 
 /* The SpRF as a mask (st->arch.sprf) and as one byte per register (the run loops). */
