@@ -48,7 +48,7 @@ SLOT_DTYPE = np.dtype([("target", "<i4"), ("h", "<i4", (2,)), ("imm", "<i4"),
 assert SLOT_DTYPE.itemsize == lib.ZS_SLOT_SIZE
 NO_TARGET = -(1 << 31)
 NO_BLOCK = (1 << 32) - 1
-CFLAGS = ["-O2", "-std=gnu11", "-fPIC", "-shared", "-fno-crossjumping", "-w"]
+CFLAGS = ["-O2", "-std=gnu11", "-fPIC", "-shared", "-fno-crossjumping", "-fno-tree-slp-vectorize", "-w"]
 
 
 def translation_source(slots: np.ndarray, *, timing: bool, predicting: bool,

@@ -3,10 +3,11 @@
  * Interface: cache_reset(), cache_access() (one access: its stall, misses and memory
  * traffic counted), and for the block loop, which replays a block's I-cache hits
  * without looking them up: cache_locate_lines() (where a block's lines sit, valid while
- * cache_unchanged() says no line has been replaced since), cache_claim() (the block's
- * hits were the last accesses) and cache_touch_lines() (the LRU updates of hits on its
- * lines, skipped while the same owner made the last accesses: its lines are the most
- * recent in their sets already). The struct is in zs_core.h.
+ * cache_unchanged() says no line has been replaced since) and cache_touch_lines() (the
+ * LRU updates of hits on its lines). `moves` counts the changes of a set's most recent
+ * line: while it has not moved since a block's run, that block's lines are still the
+ * most recent in their sets and a run of it again changes no order (zs_core.c
+ * run_static). The struct is in zs_core.h.
  *
  * LRU order is kept as last-use stamps, compared within a set only. A hit on the most
  * recently used line of its set (mru) leaves it as it is: a new stamp would change no
@@ -20,7 +21,7 @@ static inline void cache_reset(zs_cache *c, const zs_cache_config *geometry)
     c->geo = *geometry;
     c->stamp = 0;
     c->fills = 0;
-    c->owner = 0;
+    c->moves = 0;
     memset(c->valid, 0, sizeof c->valid);
     memset(c->dirty, 0, sizeof c->dirty);
     memset(c->tag, 0xff, sizeof c->tag);     /* no line's address: an invalid way never matches */
@@ -36,7 +37,6 @@ uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr, uint3
 {
     uint32_t line = addr >> c->geo.line_shift, set = line & (c->geo.sets - 1);
     uint32_t recent = c->mru[set];
-    c->owner = 0;
     if (c->tag[recent] == line) {            /* the set's most recent line: a hit, as it is */
         c->dirty[recent] |= (uint8_t)write;
         return c->geo.hit_latency - 1;
@@ -49,6 +49,7 @@ uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr, uint3
             c->lru[i] = c->stamp;
             c->dirty[i] |= (uint8_t)write;
             c->mru[set] = i;
+            c->moves++;
             return c->geo.hit_latency - 1;
         }
         if (!c->valid[i] ? c->valid[victim] : (c->valid[victim] && c->lru[i] < c->lru[victim]))
@@ -68,6 +69,7 @@ uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr, uint3
     c->lru[victim] = c->stamp;
     c->fills++;
     c->mru[set] = victim;
+    c->moves++;                              /* (a new line, though maybe the same way) */
     return stall;
 }
 
@@ -75,12 +77,6 @@ uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr, uint3
 static inline int cache_unchanged(const zs_cache *c, uint64_t generation)
 {
     return c->fills == generation;
-}
-
-/* The last accesses were hits by `owner` (a nonzero id) on its lines. */
-static inline void cache_claim(zs_cache *c, uint32_t owner)
-{
-    c->owner = owner;
 }
 
 /* Where lines first .. first + n - 1 sit (index[]); the generation that is valid for,
@@ -98,19 +94,18 @@ static inline uint64_t cache_locate_lines(const zs_cache *c, uint32_t first, uin
     return c->fills;
 }
 
-/* Hits by `owner` on the n lines first .. first + n - 1 at index[] (found by
- * cache_locate_lines, unchanged since), in order. */
-static inline void cache_touch_lines(zs_cache *c, uint32_t owner, uint32_t first,
-                                     const uint32_t *index, uint32_t n)
+/* Hits on the n lines first .. first + n - 1 at index[] (found by cache_locate_lines,
+ * unchanged since), in order. */
+static inline void cache_touch_lines(zs_cache *c, uint32_t first, const uint32_t *index,
+                                     uint32_t n)
 {
-    if (c->owner == owner) return;
     for (uint32_t j = 0; j < n; j++) {
         uint32_t set = (first + j) & (c->geo.sets - 1);
         if (c->mru[set] == index[j]) continue;
         c->lru[index[j]] = ++c->stamp;
         c->mru[set] = index[j];
+        c->moves++;
     }
-    c->owner = owner;
 }
 
 #endif

@@ -73,12 +73,25 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
      * pointer, they need no register of their own */
     uint32_t x[33];
     memcpy(x, st->arch.x, sizeof x);
+    x[0] = 0;                     /* hardwired, whatever Python wrote there */
     const uint32_t base = st->cfg.mem_base, size = st->cfg.mem_size;
     const uint64_t instret0 = st->u.instret0;
-    /* the SpRF one byte per register (zf[r] = SpRF[r]): a write clears its byte with one
-     * store, no read-modify-write chain through a mask */
+#if TRANSLATED
+    /* the SpRF as a mask: every register number is a constant, so the writes of a
+     * block's straight code fold into one AND */
+    uint64_t zfm = st->arch.sprf;
+#define ZF(r)        ((uint32_t)(zfm >> (r)) & 1)
+#define ZF_SET(r, b) (zfm = (zfm & ~(1ull << (r))) | (uint64_t)(b) << (r))
+#define SPRF_NOW()   zfm
+#else
+    /* the SpRF one byte per register (zf[r] = SpRF[r]): a write to a register numbered
+     * at run time clears its byte with one store, no read-modify-write chain */
     uint8_t zf[33];
     sprf_unpack(zf, st->arch.sprf);
+#define ZF(r)        zf[r]
+#define ZF_SET(r, b) (zf[r] = (uint8_t)(b))
+#define SPRF_NOW()   sprf_pack(zf)
+#endif
     /* n: dispatched in this zs_run call (the block loop counts a block when it enters
      * it); the per-instruction loop takes its slow path when n reaches limit */
     uint64_t n = st->u.run_n, limit;
@@ -181,10 +194,12 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #endif
 #define RS1_NUM      F_RS1
 #define RS2_NUM      F_RS2
-#define RS1          x[F_RS1]
-#define RS2          x[F_RS2]
-#define SRS1         ((int32_t)x[F_RS1])
-#define SRS2         ((int32_t)x[F_RS2])
+/* x0 reads as the constant it is (translated, where the number is one) */
+#define XR(r)        (TRANSLATED && (r) == 0 ? 0u : x[r])
+#define RS1          XR(F_RS1)
+#define RS2          XR(F_RS2)
+#define SRS1         ((int32_t)RS1)
+#define SRS2         ((int32_t)RS2)
 #define RD_VAL       x[F_RD]
 #define IMM          F_IMM
 #define BIT(r)       (1ull << (r))
@@ -216,11 +231,11 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #endif
 
 #define WRITE_RD(v) do { \
-        x[F_RD] = (uint32_t)(v); zf[F_RD] = 0; VERIFY_WRITE(F_RD); \
+        x[F_RD] = (uint32_t)(v); ZF_SET(F_RD, 0); VERIFY_WRITE(F_RD); \
     } while (0)
 #define WRITE_RD_ZD(v) do { \
         uint32_t v_ = (uint32_t)(v); \
-        x[F_RD] = v_; zf[F_RD] = v_ == 0; \
+        x[F_RD] = v_; ZF_SET(F_RD, v_ == 0); \
         VERIFY_WRITE(F_RD); \
     } while (0)
 
@@ -339,8 +354,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #else
 #define KNOWN(r)   1
 #endif
-#define ZERO(r)    (KNOWN(r) && zf[r])
-#define NONZERO(r) (KNOWN(r) && !zf[r])
+#define ZERO(r)    (KNOWN(r) && ZF(r))
+#define NONZERO(r) (KNOWN(r) && !ZF(r))
 /* a SASA entry's condition */
 #define SASA_HOLDS(e) ((e)->is_and ? ZERO((e)->rs1) && ZERO((e)->rs2) \
                                    : ZERO((e)->rs1) || ZERO((e)->rs2))
@@ -369,7 +384,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * block starts at the instruction that skips it (the skip-branch, the SASA trigger):
  * a branch back to its first instruction stays inside it. */
 #define VERIFY_INSTEAD(start_pc, end_pc) (!st->u.in_block && (end_pc) > (start_pc) \
-        ? (start_block(st, x, sprf_pack(zf), (start_pc), (end_pc)), 1) : 0)
+        ? (start_block(st, x, SPRF_NOW(), (start_pc), (end_pc)), 1) : 0)
 #else
 #define VERIFY_INSTEAD(start_pc, end_pc) 0
 #endif
@@ -434,7 +449,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         if (x[12] > size || (uint32_t)(x[11] - base) > size - x[12]) \
             FAULT_AT(ZS_ACCESS_FAULT, x[11]); \
         st->report.out_fd = x[10]; st->report.out_addr = x[11]; st->report.out_len = x[12]; \
-        x[10] = x[12]; zf[10] = 0; VERIFY_WRITE(10); \
+        x[10] = x[12]; ZF_SET(10, 0); VERIFY_WRITE(10); \
         STOP(ZS_OUTPUT); \
     } while (0)
 
@@ -831,7 +846,7 @@ slow_path:
 #if VERIFY
     if (st->u.in_block) {
         if (PC == st->report.block_end) {
-            end_block(st, x, sprf_pack(zf));
+            end_block(st, x, SPRF_NOW());
         } else if (PC <= st->report.block_start || PC > st->report.block_end) {
             st->report.unsafe_kind = ZS_UNSAFE_EXIT;
             st->report.fault_addr = PC;
@@ -943,7 +958,7 @@ out:
 #if BLOCKS
     if (sasa_on) st->counters[ZC_SASA_LOOKUPS] += n - sasa_n0;
 #endif
-    st->arch.sprf = sprf_pack(zf) | 1;
+    st->arch.sprf = SPRF_NOW() | 1;
     if (status >= ZS_ILLEGAL_INSTRUCTION && status != ZS_SWITCH) {
         uint32_t off = st->arch.pc - base;
         st->report.fault_pc = st->arch.pc;
@@ -965,6 +980,10 @@ out:
 
 #undef PC_OF
 #undef PC
+#undef XR
+#undef ZF
+#undef ZF_SET
+#undef SPRF_NOW
 #undef RS1
 #undef RS2
 #undef SRS1

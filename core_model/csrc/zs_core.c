@@ -209,7 +209,6 @@ static void flush_decoded(zs_state *st, zs_slot *slots)
     }
     st->u.nblocks = 0;
     st->u.translated = NULL;           /* compiled from the slots as they were */
-    cache_claim(&st->u.icache, 0);
 }
 
 /* Extra divider cycles in data-dependent mode: one per significant bit of |dividend|
@@ -424,7 +423,7 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc, uint32_t len)
     k->again_stall = nlines > 1 ? st->u.icache.geo.hit_latency - 1 : 0;
     for (int e = 0; e < ends; e++)
         k->again[e] = k->max_ready <= k->cycles[e] ? k->again_stall + k->cycles[e] : 0;
-    k->igen = UINT64_MAX;                    /* the first run replays */
+    k->igen = k->imoves = UINT64_MAX;        /* the first run replays */
     return index;
 }
 
@@ -449,7 +448,7 @@ static void replay_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot
     if (end == END_ABORTED || end == END_NONE) return;
     if (!cache_unchanged(&st->u.icache, k->igen))   /* a line moved: find them again */
         k->igen = cache_locate_lines(&st->u.icache, k->first_line, k->nlines, k->line_index);
-    cache_claim(&st->u.icache, index);
+    k->imoves = st->u.icache.moves;
 }
 
 /* May the block start on its static schedule although some register's ready time is
@@ -467,10 +466,11 @@ static int block_inputs_ready(zs_state *st, zs_pipe *p, uint32_t index)
 
 /* A block execution without dynamic events: its static schedule shifted to the entry
  * cycle, and the LRU updates its fetches make (all hits, the lines where replay_block
- * found them: no line has been replaced since). When the last I-cache accesses were
- * this block's own, its lines are the most recent in their sets already and the
- * updates change no order: they are left out. Its ready times wait in p->pending
- * while the same block runs again (it overwrites them all). */
+ * found them: no line has been replaced since). When no set's most recent line has
+ * moved since its last run, its lines are the most recent in their sets still and the
+ * updates change no order: they are left out (a loop of blocks whose lines share no
+ * set never makes them). Its ready times wait in p->pending while the same block runs
+ * again (it overwrites them all). */
 static inline __attribute__((always_inline))
 void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
 {
@@ -484,7 +484,10 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
         e += ic->geo.hit_latency - 1;
         p->ctr[ZC_STALL_ICACHE] += ic->geo.hit_latency - 1;
     }
-    cache_touch_lines(ic, index, k->first_line + j, k->line_index + j, k->nlines - j);
+    if (k->imoves != ic->moves) {
+        cache_touch_lines(ic, k->first_line + j, k->line_index + j, k->nlines - j);
+        k->imoves = ic->moves;
+    }
     p->fetch_line = k->first_line + k->nlines - 1;
     p->t = e + k->last_t;
     p->next_ex = e + k->cycles[o];

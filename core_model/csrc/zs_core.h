@@ -160,8 +160,7 @@ struct zs_state;
 typedef struct {
     zs_cache_config geo;                   /* copied from zs_config at reset */
     uint64_t stamp, fills;                 /* fills: lines replaced so far */
-    uint32_t owner;                        /* nonzero: the block whose hits were the last
-                                            * accesses (see cache.h) */
+    uint64_t moves;                        /* changes of a set's most recent line so far */
     uint32_t tag[ZS_CACHE_MAX_LINES];      /* line address (addr >> line_shift); all ones
                                             * where invalid */
     uint32_t mru[ZS_CACHE_MAX_LINES];      /* per set: its most recently used way (index) */
@@ -188,6 +187,7 @@ typedef struct {
  * count at the end read, after them. */
 typedef struct {
     uint64_t igen;                          /* I-cache generation after its last fetches */
+    uint64_t imoves;                        /* I-cache moves then (its lines the most recent) */
     uint64_t runs[ZS_ENDS];                 /* executions on the static schedule */
     uint32_t cycles[ZS_ENDS];               /* next_ex advance */
     uint32_t last_t;                        /* EX start of its last instruction (offset) */
