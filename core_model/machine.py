@@ -251,7 +251,7 @@ class Machine:
             return                  # the last one stays (if a SASA write dropped it: none)
         self._translations_left -= 1
         made = translate.translate(
-            self._slots, timing=not self.functional,
+            self._slots, self._st.cfg, timing=not self.functional,
             predicting=not self.functional and self.config.pipeline.branch_predictor
             not in STATIC_PREDICTORS, checked=self._sasa_triggers())
         self.translation = made or self.translation

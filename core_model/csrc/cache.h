@@ -30,37 +30,38 @@ static inline void cache_reset(zs_cache *c, const zs_cache_config *geometry)
 
 /* Returns the stall in cycles: hit_latency - 1 on a hit (the pipeline stage covers one
  * cycle); on a miss also the miss penalty and a line fill from memory, plus a line
- * write if the victim is dirty. */
+ * write if the victim is dirty. `geo` is c->geo, or a constant copy of it (a
+ * translation's), which the compiler folds in. */
 static inline __attribute__((always_inline))
-uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr, uint32_t addr,
-                      int write, int miss_ctr, int wb_ctr)
+uint32_t cache_access_geo(zs_cache *c, const zs_cache_config *geo, uint32_t memory_latency,
+                          uint64_t *ctr, uint32_t addr, int write, int miss_ctr, int wb_ctr)
 {
-    uint32_t line = addr >> c->geo.line_shift, set = line & (c->geo.sets - 1);
+    uint32_t line = addr >> geo->line_shift, set = line & (geo->sets - 1);
     uint32_t recent = c->mru[set];
     if (c->tag[recent] == line) {            /* the set's most recent line: a hit, as it is */
         c->dirty[recent] |= (uint8_t)write;
-        return c->geo.hit_latency - 1;
+        return geo->hit_latency - 1;
     }
-    uint32_t first = set * c->geo.ways;
+    uint32_t first = set * geo->ways;
     uint32_t victim = first;
     c->stamp++;
-    for (uint32_t i = first; i < first + c->geo.ways; i++) {
+    for (uint32_t i = first; i < first + geo->ways; i++) {
         if (c->valid[i] && c->tag[i] == line) {
             c->lru[i] = c->stamp;
             c->dirty[i] |= (uint8_t)write;
             c->mru[set] = i;
             c->moves++;
-            return c->geo.hit_latency - 1;
+            return geo->hit_latency - 1;
         }
         if (!c->valid[i] ? c->valid[victim] : (c->valid[victim] && c->lru[i] < c->lru[victim]))
             victim = i;
     }
-    uint32_t stall = c->geo.hit_latency - 1 + c->geo.miss_penalty + memory_latency;
+    uint32_t stall = geo->hit_latency - 1 + geo->miss_penalty + memory_latency;
     ctr[miss_ctr]++;
-    ctr[ZC_MEM_READ_WORDS] += c->geo.line_words;
+    ctr[ZC_MEM_READ_WORDS] += geo->line_words;
     if (c->valid[victim] && c->dirty[victim]) {
         ctr[wb_ctr]++;
-        ctr[ZC_MEM_WRITE_WORDS] += c->geo.line_words;
+        ctr[ZC_MEM_WRITE_WORDS] += geo->line_words;
         stall += memory_latency;
     }
     c->tag[victim] = line;
@@ -71,6 +72,13 @@ uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr, uint3
     c->mru[set] = victim;
     c->moves++;                              /* (a new line, though maybe the same way) */
     return stall;
+}
+
+static inline __attribute__((always_inline))
+uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr, uint32_t addr,
+                      int write, int miss_ctr, int wb_ctr)
+{
+    return cache_access_geo(c, &c->geo, memory_latency, ctr, addr, write, miss_ctr, wb_ctr);
 }
 
 /* No line replaced since `generation` (the value of fills then)? */

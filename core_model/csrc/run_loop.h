@@ -74,7 +74,20 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     uint32_t x[33];
     memcpy(x, st->arch.x, sizeof x);
     x[0] = 0;                     /* hardwired, whatever Python wrote there */
+#if TRANSLATED
+    /* the memory and data cache a translation was made for, as constants the compiler
+     * folds into every access (translate.py) */
+    const uint32_t base = ZS_T_MEM_BASE, size = ZS_T_MEM_SIZE;
+#if TIMING
+    static const zs_cache_config dgeo = ZS_T_DCACHE;
+#endif
+#else
     const uint32_t base = st->cfg.mem_base, size = st->cfg.mem_size;
+#if TIMING
+    const zs_cache_config *const dgeo_ = &st->u.dcache.geo;
+#define dgeo (*dgeo_)
+#endif
+#endif
     const uint64_t instret0 = st->u.instret0;
 #if TRANSLATED
     /* the SpRF as a mask: every register number is a constant, so the writes of a
@@ -134,7 +147,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
             again_reps = 0; \
         } \
     } while (0)
-    const uint32_t dhit = st->u.dcache.geo.hit_latency - 1;
+    const uint32_t dhit = dgeo.hit_latency - 1;
 #else
 #define FLUSH_AGAIN() ((void)0)
 #endif
@@ -152,6 +165,19 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #endif
 #endif
 
+#if TRANSLATED
+    /* made for another configuration (not by this state's Machine): translate again */
+    if (st->cfg.mem_base != base || st->cfg.mem_size != size
+#if TIMING
+        || memcmp(&st->u.dcache.geo, &dgeo, sizeof dgeo)
+#endif
+        ) {
+        st->u.translated = NULL;
+        st->u.translation_stale = 1;
+        status = ZS_SWITCH;
+        goto out;
+    }
+#endif
     if (!st->u.slots_ready) {
         st->u.slots_ready = 1;
         st->u.decoded_lo = size / 4;
@@ -241,9 +267,9 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 /* ---- memory: every access bounds-checked; misaligned accesses fault ---- */
 #if TIMING
-#define DCACHE_ACCESS(addr, write) cache_access(&st->u.dcache, tm->memory_latency, st->counters, \
-                                                (addr), (write), ZC_DCACHE_MISSES, \
-                                                ZC_DCACHE_WRITEBACKS)
+#define DCACHE_ACCESS(addr, write) cache_access_geo(&st->u.dcache, &dgeo, tm->memory_latency, \
+                                                    st->counters, (addr), (write), \
+                                                    ZC_DCACHE_MISSES, ZC_DCACHE_WRITEBACKS)
 #if BLOCKS
 /* the block's timing comes at its end: remember a stall beyond a hit and where */
 #define DCACHE(addr, write) do { \
@@ -531,11 +557,21 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * decoded. */
 #define KNOWN_LENGTH(slot) ((slot)->blen || ((slot)->blen = decoded_block_length(slot)))
 #if TIMING
-/* Its timing when a block ends (zs_core.c time_block) */
+/* Its timing when a block ends (zs_core.c time_block); translated, with the block's
+ * schedule a constant where it is the terminator's likely one (translate.py: t_running,
+ * from the slot t_running_at, -1 where no other may run), which the compiler folds in */
+#define TIME_BLOCK(K) time_block(st, &pipe, (K), bs, PC_OF(bs), bs->blen, end, dextra, nmiss)
+#if TRANSLATED
 #define END_BLOCK() do { \
         FLUSH_AGAIN(); \
-        time_block(st, &pipe, blk, bs, PC_OF(bs), bs->blen, end, dextra, nmiss); \
+        if (t_running && (t_running_at < 0 || bs == slots + t_running_at)) \
+            TIME_BLOCK(t_running); \
+        else \
+            TIME_BLOCK(blk); \
     } while (0)
+#else
+#define END_BLOCK() do { FLUSH_AGAIN(); TIME_BLOCK(blk); } while (0)
+#endif
 /* Enter the block at ns: its slots must be decoded, fit the limit and have a static
  * schedule (built on its first entry here). */
 #define ENTER_BLOCK() do { \
@@ -557,22 +593,23 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #endif
 #define FALL_THROUGH() NEXT()
 #if TIMING
-/* A taken end back to its own block's start right after a static run of the block:
- * the same schedule again (run_static_again), the block entered as ENTER_BLOCK would. */
-#define LOOP_AGAIN_THEN(GO) do { \
-        if (ns == bs && pipe.pending == blk && st->u.blocks[blk].again[end] && !dextra && \
-            pipe_all_ready(&pipe) && __builtin_expect(n + bs->blen <= limit, 1)) { \
+/* A taken end back to its own block's start right after a static run of the block
+ * (K: its schedule, blk): the same schedule again (run_static_again), the block entered
+ * as ENTER_BLOCK would. */
+#define LOOP_AGAIN_THEN(K, GO) do { \
+        if (ns == bs && pipe.pending == (K) && st->u.blocks[K].again[end] && \
+            !dextra && pipe_all_ready(&pipe) && __builtin_expect(n + bs->blen <= limit, 1)) { \
             if (again_reps && again_end != end) FLUSH_AGAIN(); \
-            run_static_again(st, &pipe, blk, end); \
+            run_static_again(st, &pipe, (K), end); \
             again_end = end; again_reps++; \
             n += bs->blen; bs->count++; \
             GO; \
         } \
     } while (0)
 #else
-#define LOOP_AGAIN_THEN(GO) ((void)0)
+#define LOOP_AGAIN_THEN(K, GO) ((void)0)
 #endif
-#define LOOP_AGAIN() LOOP_AGAIN_THEN(NEXT())
+#define LOOP_AGAIN() LOOP_AGAIN_THEN(blk, NEXT())
 #define END_AND_DISPATCH(ID, OPC) do { \
         if (ZS_REG_FLOW(ID, OPC)) { LOOP_AGAIN(); END_BLOCK(); } \
         ENTER_BLOCK(); \
@@ -651,13 +688,13 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 /* A slot of the translated code: a handler with the slot's fields as constants, and the
  * next slot's code after it (falling through); labelled where a block may start (S);
  * a slot not translated leaves the loop. */
-#define ZS_TSLOT(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET, TAKEN, FALL) \
-    L_T##IDX: ZS_TFOLLOW(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET, TAKEN, \
-                         FALL)
-#define ZS_TFOLLOW(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET, TAKEN, FALL) { \
-        const uint32_t t_rd = (RD), t_rs1 = (RS1), t_rs2 = (RS2); \
-        const int32_t t_imm = (IMMV), t_target = (TARGET); \
-        (void)t_rd; (void)t_rs1; (void)t_rs2; (void)t_imm; (void)t_target; \
+#define ZS_TSLOT(IDX, ...) L_T##IDX: ZS_TFOLLOW(IDX, __VA_ARGS__)
+#define ZS_TFOLLOW(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET, TAKEN, FALL, \
+                   RUNNING, RUNNING_AT) { \
+        const uint32_t t_rd = (RD), t_rs1 = (RS1), t_rs2 = (RS2), t_running = (RUNNING); \
+        const int32_t t_imm = (IMMV), t_target = (TARGET), t_running_at = (RUNNING_AT); \
+        (void)t_rd; (void)t_rs1; (void)t_rs2; (void)t_imm; (void)t_target; (void)t_running; \
+        (void)t_running_at; \
         s = slots + (IDX); \
         ISSUE(ZS_ID_##ID, OPC, R1, R2, RDR, WRD); \
         ns = s + 1; \
@@ -675,9 +712,9 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #define ZS_TENTER(HAS, X, BLEN, BLK) ZS_TENTER_##HAS(X, BLEN, BLK)
 #define ZS_TENTER_0(X, BLEN, BLK)
 /* ... and where it runs again at once (LOOP_AGAIN) */
-#define ZS_TAGAIN(HAS, X, BLEN, BLK) ZS_TAGAIN_##HAS(X)
-#define ZS_TAGAIN_0(X)
-#define ZS_TAGAIN_1(X) if (ns == slots + (X)) LOOP_AGAIN_THEN(s = ns; goto L_T##X);
+#define ZS_TAGAIN(HAS, X, BLEN, BLK) ZS_TAGAIN_##HAS(X, BLK)
+#define ZS_TAGAIN_0(X, BLK)
+#define ZS_TAGAIN_1(X, BLK) if (ns == slots + (X)) LOOP_AGAIN_THEN(BLK, s = ns; goto L_T##X);
 #if TIMING
 #define ZS_TENTER_SCHEDULE(BLK) blk = (BLK); dextra = 0; nmiss = 0;
 #else
@@ -981,6 +1018,7 @@ out:
 #undef PC_OF
 #undef PC
 #undef XR
+#undef dgeo
 #undef ZF
 #undef ZF_SET
 #undef SPRF_NOW
@@ -1046,6 +1084,7 @@ out:
 #undef HAND_OVER_AT_S
 #undef NEXT
 #undef END_BLOCK
+#undef TIME_BLOCK
 #undef ENTER_BLOCK
 #undef KNOWN_LENGTH
 #undef FALL_THROUGH

@@ -64,6 +64,15 @@ def test_start_state_and_live_views() -> None:
     assert m.sprf == 0b100001                                  # SpRF[t0] and SpRF[0]
 
 
+@pytest.mark.parametrize("per_instruction", [False, True])
+def test_x0_is_zero_whatever_python_writes_there(per_instruction: bool) -> None:
+    m = machine("    add a0, zero, zero\n    addi a1, zero, 3\n    ebreak",
+                per_instruction=per_instruction)
+    m.x[0] = 5
+    m.run()
+    assert (m.x[10], m.x[11], m.x[0]) == (0, 3, 0)
+
+
 def test_breakpoint_resumes_after_ebreak() -> None:
     m = machine("    li a0, 1\n    ebreak\n    li a0, 9\n    li a7, 93\n    ecall")
     m.run()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from zskip.core_model import Machine, machine, translate
+from zskip.core_model import Machine, load_config, machine, translate
+from zskip.core_model.faults import InstructionLimit
 
 from .harness import program_of
 from .randprog import random_program
@@ -176,3 +177,52 @@ def test_a_later_phase_is_translated_too() -> None:
     finally:
         machine.TRANSLATE_AFTER = saved
     assert m._translations_left == machine.RETRANSLATIONS - 2
+
+
+
+STRIDED = """
+.text
+.globl _start
+_start:
+    li    s0, 3000
+    li    s2, 0
+    li    s3, 0xfff
+    la    s1, buf
+loop:
+    add   t1, s1, s2
+    lw    t0, 0(t1)
+    add   a0, a0, t0
+    addi  s2, s2, 96        # a new line each time: which ones miss, the geometry decides
+    and   s2, s2, s3
+    addi  s0, s0, -1
+    bnez  s0, loop
+    li    a7, 93
+    ecall
+.bss
+buf: .zero 4096
+"""
+
+
+def test_a_translation_runs_in_its_configuration_only() -> None:
+    """A translation has the data cache's geometry compiled in: installed in a machine
+    of another geometry it does not run there (the core drops it and the Machine
+    translates again), so that machine's counters stay its own."""
+    program = program_of(STRIDED)
+    other = load_config("embedded").updated({"dcache": {"size": 2048, "ways": 1}})
+    saved = machine.TRANSLATE_AFTER
+    machine.TRANSLATE_AFTER = 200
+    try:
+        made, m = Machine(program, translate=True), Machine(program, other, translate=True)
+        for machine_, limit in ((made, 1000), (m, 300)):
+            with pytest.raises(InstructionLimit):
+                machine_.run(max_insns=limit)
+        made.translation.install(m._st)
+        m.run()
+    finally:
+        machine.TRANSLATE_AFTER = saved
+    exact, own = (Machine(program, config, per_instruction=True) for config in (other, None))
+    exact.run()
+    own.run()
+    misses = [dict(x._counters_by_name())["DCACHE_MISSES"] for x in (own, exact)]
+    assert misses[0] != misses[1]                   # the geometry matters here
+    assert dict(m._counters_by_name()) == dict(exact._counters_by_name())
