@@ -14,6 +14,7 @@ typedef struct {
     uint64_t next_ex;        /* earliest EX start of the next instruction */
     uint64_t t;              /* EX start of the current one */
     uint64_t max_ready;
+    uint64_t zd_regs;        /* registers whose ready_opc is a zero-detect load */
     uint32_t fetch_line;
     int real_icache;         /* 0: every fetch hits (the block precompute) */
     uint64_t waited_on;      /* registers waited for (the block precompute) */
@@ -82,7 +83,7 @@ static inline uint64_t pipe_decode_cycle(const zs_state *st, const zs_pipe *p)
 static inline int pipe_sprf_known(const zs_state *st, const zs_pipe *p, uint32_t r,
                                   uint64_t cycle)
 {
-    return p->ready_opc[r] != OPC_LOAD_ZD ||
+    return !(p->zd_regs >> r & 1) ||
            p->ready[r] + st->u.fw.writeback <= cycle + st->u.fw.result[OPC_LOAD_ZD];
 }
 
@@ -99,6 +100,7 @@ static inline void pipe_execute(zs_state *st, zs_pipe *p, uint32_t opc, int wrd,
     if (wrd) {
         pipe_set_ready(p, rd, p->t + lat + st->u.fw.result[opc]);
         p->ready_opc[rd] = (uint8_t)opc;
+        p->zd_regs = (p->zd_regs & ~(1ull << rd)) | (uint64_t)(opc == OPC_LOAD_ZD) << rd;
     }
 }
 

@@ -125,7 +125,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #if TIMING
     const zs_timing *const tm = &st->cfg.tm;
     zs_pipe pipe = { .next_ex = st->u.next_ex, .max_ready = st->u.max_ready,
-                     .fetch_line = st->u.last_fetch_line, .real_icache = 1,
+                     .zd_regs = st->u.zd_regs, .fetch_line = st->u.last_fetch_line, .real_icache = 1,
                      .ready = st->u.ready, .ready_opc = st->u.ready_opc,
                      .ctr = st->counters };
 #endif
@@ -376,7 +376,11 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * in timing mode a bit is known when decode sees it in the decision cycle decide_
  * (pipe_sprf_known), otherwise the core falls through. */
 #if TIMING
+#if BLOCKS
+#define KNOWN(r)   (ideal_ || block_sprf_known(st, &pipe, (r), decide_))
+#else
 #define KNOWN(r)   (ideal_ || pipe_sprf_known(st, &pipe, (r), decide_))
+#endif
 #else
 #define KNOWN(r)   1
 #endif
@@ -491,13 +495,9 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * unless its outcome selects the schedule (ZS_REG_FLOW). */
 #define TIMED_BEFORE_BODY(ID, OPC) (ZS_ENDS_BLOCK(OPC) && !ZS_REG_FLOW(ID, OPC))
 #if TIMING && BLOCKS
-/* the block through its end, with the ready times written (a row deciding from the SpRF
- * reads them) */
+/* the block through its end (a row deciding from the SpRF asks block_sprf_known) */
 #define ISSUE(ID, OPC, R1, R2, RDR, WRD) do { \
-        if (TIMED_BEFORE_BODY(ID, OPC)) { \
-            end = 0; END_BLOCK(); \
-            if (ZS_SPRF_READS(ID, OPC)) OUT_OF_LINE(pipe_settle(st, &p_)); \
-        } \
+        if (TIMED_BEFORE_BODY(ID, OPC)) { end = 0; END_BLOCK(); } \
     } while (0)
 #elif TIMING
 #define ISSUE(ID, OPC, R1, R2, RDR, WRD) \
@@ -1006,6 +1006,7 @@ out:
     {
         zs_pipe q_ = pipe;       /* a copy: pipe may live in registers */
         pipe_settle(st, &q_);
+        st->u.zd_regs = q_.zd_regs;
     }
     st->u.next_ex = pipe.next_ex;
     st->u.max_ready = pipe.max_ready;

@@ -306,6 +306,7 @@ static void settle_stalled(zs_state *st, zs_pipe *p, const zs_block *k)
         ready_opc[k->writes[w].reg] = k->writes[w].opc;
     }
     p->pending_nmiss = 0;
+    p->zd_regs = (p->zd_regs & ~k->wmask) | k->zd_wmask;
 }
 
 /* Write the ready times of the pending static run. */
@@ -318,6 +319,7 @@ static inline void pipe_settle(zs_state *st, zs_pipe *p)
         settle_stalled(st, p, k);
         return;
     }
+    p->zd_regs = (p->zd_regs & ~k->wmask) | k->zd_wmask;
     /* locals: the stores below could alias the block as far as the compiler knows */
     const uint32_t nwrites = k->nwrites;
     const uint64_t entry = p->pending_entry;
@@ -327,6 +329,43 @@ static inline void pipe_settle(zs_state *st, zs_pipe *p)
         ready[k->writes[w].reg] = entry + k->writes[w].ready;
         ready_opc[k->writes[w].reg] = k->writes[w].opc;
     }
+}
+
+/* The pending block's ready times as far as a SpRF question reads them, when they are
+ * no later than now (no operand wait reads them): its zero-detect loads' alone, and
+ * which registers' last writers are such loads (zd_regs; ready_opc is left as it was:
+ * it only names the cause of a wait). */
+static inline __attribute__((always_inline))
+void settle_sprf(zs_state *st, zs_pipe *p)
+{
+    const zs_block *k = &st->u.blocks[p->pending];
+    if (p->pending_nmiss) {                  /* shifted by stalls: all of them */
+        pipe_settle(st, p);
+        return;
+    }
+    p->pending = 0;
+    for (uint64_t m = k->zd_wmask; m; m &= m - 1) {
+        uint32_t r = (uint32_t)__builtin_ctzll(m);
+        p->ready[r] = p->pending_entry + k->writes[k->wslot[r]].ready;
+    }
+    p->zd_regs = (p->zd_regs & ~k->wmask) | k->zd_wmask;
+}
+
+/* pipe_sprf_known in the block loop, where the pending block's ready times may not be
+ * written yet: its write of r, where it has one, answers (a writer that is no
+ * zero-detect load clears the bit in ID: known), unless data-cache stalls shifted it. */
+static inline __attribute__((always_inline))
+int block_sprf_known(zs_state *st, zs_pipe *p, uint32_t r, uint64_t cycle)
+{
+    const zs_block *k = &st->u.blocks[p->pending];
+    if (p->pending && (k->wmask >> r & 1)) {
+        if (!(k->zd_wmask >> r & 1)) return 1;
+        if (!p->pending_nmiss)
+            return p->pending_entry + k->writes[k->wslot[r]].ready + st->u.fw.writeback <=
+                   cycle + st->u.fw.result[OPC_LOAD_ZD];
+        pipe_settle(st, p);
+    }
+    return pipe_sprf_known(st, p, r, cycle);
 }
 
 /* How a block ended, as pipe_slot() takes it (see ZS_ENDS), from how the block loop
@@ -414,6 +453,9 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc, uint32_t len)
         k->writes[k->nwrites].opc = opc[r];
         k->writes[k->nwrites].ready = when;
         k->writes[k->nwrites].pos = pos[r];
+        k->wslot[r] = (uint8_t)k->nwrites;
+        k->wmask |= 1ull << r;
+        if (opc[r] == OPC_LOAD_ZD) k->zd_wmask |= 1ull << r;
         k->nwrites++;
         if (when > k->max_ready) k->max_ready = when;
     }
@@ -491,12 +533,16 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
     p->fetch_line = k->first_line + k->nlines - 1;
     p->t = e + k->last_t;
     p->next_ex = e + k->cycles[o];
-    /* The pending block's ready times are written, unless nothing will read them: a
-     * later operand wait (none is later than the entry e: max_ready bounds them), a
-     * SpRF question (it reads a ready time only where the writer was a zero-detect
-     * load). Either way no time ready[] holds is later than e. */
-    if (p->pending != index && (p->max_ready > e || st->u.zero_detect_seen))
-        pipe_settle(st, p);
+    /* The pending block's ready times are written where something may read them: a
+     * later operand wait, unless none is later than the entry e (max_ready bounds
+     * them); a SpRF question, where the last writer is a zero-detect load (only such
+     * loads' times, when no operand wait reads any). */
+    if (p->pending != index && p->pending) {
+        if (p->max_ready > e)
+            pipe_settle(st, p);
+        else if (st->u.zero_detect_seen)
+            settle_sprf(st, p);
+    }
     p->pending = index;                      /* (a pending run of it: this one's overwrite it) */
     p->pending_nmiss = 0;
     p->pending_entry = e;
@@ -744,6 +790,7 @@ void zs_reset(zs_state *st)
     st->u.translated = NULL;
     st->u.translation_stale = 0;
     st->u.zero_detect_seen = 0;
+    st->u.zd_regs = 0;
     st->u.max_ready = 0;
     st->u.nblocks = 0;
     st->u.slots_ready = 0;

@@ -201,6 +201,10 @@ typedef struct {
     /* the registers it writes, in the order of their last writers: ready time (offset),
      * the writer's op class and position */
     struct { uint8_t reg, opc; uint16_t pos; uint32_t ready; } writes[33];
+    /* ... as masks: all of them, and those whose last writer is a zero-detect load (a
+     * SpRF question reads their ready times); where each is in writes[] */
+    uint64_t wmask, zd_wmask;
+    uint8_t wslot[33];
     uint32_t line_index[ZS_BLOCK_MAX_LINES];  /* where its lines sat in the I-cache at igen */
     /* the registers it reads before writing them (its inputs), and the earliest EX start
      * (offset) of their first reader: an input ready by then costs the schedule nothing */
@@ -271,6 +275,8 @@ typedef struct {
     /* a zero-detect load has been decoded since reset: some register's last writer may
      * be one, whose ready time a SpRF question reads (see run_static) */
     uint32_t zero_detect_seen;
+    /* the registers whose last writer is a zero-detect load (zs_pipe.zd_regs) */
+    uint64_t zd_regs;
     /* last: the fields above keep small offsets from the state, whatever its size */
     zs_block blocks[ZS_MAX_BLOCKS];
 } zs_uarch;
