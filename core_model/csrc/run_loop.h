@@ -497,7 +497,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #if TIMING && BLOCKS
 /* the block through its end (a row deciding from the SpRF asks block_sprf_known) */
 #define ISSUE(ID, OPC, R1, R2, RDR, WRD) do { \
-        if (TIMED_BEFORE_BODY(ID, OPC)) { end = 0; END_BLOCK(); } \
+        if (TIMED_BEFORE_BODY(ID, OPC)) { end = 0; END_BLOCK(1); } \
     } while (0)
 #elif TIMING
 #define ISSUE(ID, OPC, R1, R2, RDR, WRD) \
@@ -557,20 +557,22 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * decoded. */
 #define KNOWN_LENGTH(slot) ((slot)->blen || ((slot)->blen = decoded_block_length(slot)))
 #if TIMING
-/* Its timing when a block ends (zs_core.c time_block); translated, with the block's
- * schedule a constant where it is the terminator's likely one (translate.py: t_running,
- * from the slot t_running_at, -1 where no other may run), which the compiler folds in */
-#define TIME_BLOCK(K) time_block(st, &pipe, (K), bs, PC_OF(bs), bs->blen, end, dextra, nmiss)
+/* Its timing when a block ends (zs_core.c time_block; SETS_T: the end's body reads
+ * pipe.t); translated, with the block's schedule a constant where it is the
+ * terminator's likely one (translate.py: t_running, from the slot t_running_at, -1
+ * where no other may run), which the compiler folds in */
+#define TIME_BLOCK(K, SETS_T) time_block(st, &pipe, (K), bs, PC_OF(bs), bs->blen, end, dextra, \
+                                         nmiss, (SETS_T))
 #if TRANSLATED
-#define END_BLOCK() do { \
+#define END_BLOCK(SETS_T) do { \
         FLUSH_AGAIN(); \
         if (t_running && (t_running_at < 0 || bs == slots + t_running_at)) \
-            TIME_BLOCK(t_running); \
+            TIME_BLOCK(t_running, SETS_T); \
         else \
-            TIME_BLOCK(blk); \
+            TIME_BLOCK(blk, SETS_T); \
     } while (0)
 #else
-#define END_BLOCK() do { FLUSH_AGAIN(); TIME_BLOCK(blk); } while (0)
+#define END_BLOCK(SETS_T) do { FLUSH_AGAIN(); TIME_BLOCK(blk, SETS_T); } while (0)
 #endif
 /* Enter the block at ns: its slots must be decoded, fit the limit and have a static
  * schedule (built on its first entry here). */
@@ -584,7 +586,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         NEXT(); \
     } while (0)
 #else
-#define END_BLOCK() ((void)0)
+#define END_BLOCK(SETS_T) ((void)0)
 #define ENTER_BLOCK() do { \
         if (__builtin_expect(!KNOWN_LENGTH(ns) || n + ns->blen > limit, 0)) SWITCH_TO(ns); \
         n += ns->blen; ns->count++; bs = ns; \
@@ -611,7 +613,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #endif
 #define LOOP_AGAIN() LOOP_AGAIN_THEN(blk, NEXT())
 #define END_AND_DISPATCH(ID, OPC) do { \
-        if (ZS_REG_FLOW(ID, OPC)) { LOOP_AGAIN(); END_BLOCK(); } \
+        if (ZS_REG_FLOW(ID, OPC)) { LOOP_AGAIN(); END_BLOCK(0); } \
         ENTER_BLOCK(); \
     } while (0)
 #define LEARN_BLOCK() ((void)0)
@@ -700,7 +702,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
         ns = s + 1; \
         { BODY_##ID; } \
         if (ZS_ENDS_BLOCK(OPC)) { \
-            if (ZS_REG_FLOW(ZS_ID_##ID, OPC)) { ZS_TAGAIN TAKEN LOOP_AGAIN(); END_BLOCK(); } \
+            if (ZS_REG_FLOW(ZS_ID_##ID, OPC)) { ZS_TAGAIN TAKEN LOOP_AGAIN(); END_BLOCK(0); } \
             ZS_TENTER TAKEN \
             ZS_TENTER FALL \
             ENTER_BLOCK(); \

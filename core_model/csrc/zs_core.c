@@ -461,6 +461,7 @@ static uint32_t build_block(zs_state *st, zs_slot *b, uint32_t pc, uint32_t len)
     }
     k->first_line = first_line;
     k->nlines = nlines;
+    k->last_line = first_line + nlines - 1;
     /* run right after itself: fetch moves back from its last line to its first (a hit) */
     k->again_stall = nlines > 1 ? st->u.icache.geo.hit_latency - 1 : 0;
     for (int e = 0; e < ends; e++)
@@ -512,9 +513,11 @@ static int block_inputs_ready(zs_state *st, zs_pipe *p, uint32_t index)
  * moved since its last run, its lines are the most recent in their sets still and the
  * updates change no order: they are left out (a loop of blocks whose lines share no
  * set never makes them). Its ready times wait in p->pending while the same block runs
- * again (it overwrites them all). */
+ * again (it overwrites them all). p->t, its last instruction's EX start, is set where
+ * its end reads it (sets_t: a skip-branch's decision, a CSR read; a replay sets it
+ * before reading it). */
 static inline __attribute__((always_inline))
-void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
+void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o, int sets_t)
 {
     zs_cache *ic = &st->u.icache;
     zs_block *k = &st->u.blocks[index];
@@ -530,8 +533,8 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
         cache_touch_lines(ic, k->first_line + j, k->line_index + j, k->nlines - j);
         k->imoves = ic->moves;
     }
-    p->fetch_line = k->first_line + k->nlines - 1;
-    p->t = e + k->last_t;
+    p->fetch_line = k->last_line;
+    if (sets_t) p->t = e + k->last_t;
     p->next_ex = e + k->cycles[o];
     /* The pending block's ready times are written where something may read them: a
      * later operand wait, unless none is later than the entry e (max_ready bounds
@@ -555,7 +558,7 @@ void run_static(zs_state *st, zs_pipe *p, uint32_t index, int o)
 /* The block run on its static schedule again right after a static run of its own
  * (p->pending is index), when k->again[o] allows (see zs_block): what run_static does
  * then (its lines the most recent in the I-cache already, fetch back on its first).
- * p->t is left alone: whatever reads it next sets it first (run_static, a replay).
+ * p->t is left alone (see run_static).
  * The block loop advances next_ex at once and the rest after a run of such repeats
  * (run_static_again_done: reps of them, the last ending at next_ex). */
 static inline __attribute__((always_inline))
@@ -597,7 +600,7 @@ static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, int o,
                                uint32_t extra, uint32_t nmiss)
 {
     const zs_block *k = &st->u.blocks[index];
-    run_static(st, p, index, o);
+    run_static(st, p, index, o, 1);
     p->t += extra;
     p->next_ex += extra;
     p->ctr[ZC_STALL_DCACHE] += extra;
@@ -615,13 +618,13 @@ static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, int o,
  * where no operand wait absorbs them; else a replay. */
 static inline __attribute__((always_inline))
 void time_block(zs_state *st, zs_pipe *p, uint32_t index, const zs_slot *b, uint32_t pc,
-                uint32_t len, int end, uint32_t dextra, uint32_t nmiss)
+                uint32_t len, int end, uint32_t dextra, uint32_t nmiss, int sets_t)
 {
     const zs_block *k = &st->u.blocks[index];
     if (__builtin_expect(cache_unchanged(&st->u.icache, k->igen) &&
                          (pipe_all_ready(p) || block_inputs_ready(st, p, index)), 1)) {
         if (__builtin_expect(!dextra, 1)) {
-            run_static(st, p, index, end);
+            run_static(st, p, index, end, sets_t);
             return;
         }
         if (stalls_shift_alike(st, k, nmiss)) {
@@ -665,7 +668,7 @@ static void time_cut(zs_state *st, zs_pipe *p, uint32_t index, zs_slot *b, uint3
     }
     /* its last slot is no end: outcome 0 times it as END_NONE would, and lets a replay
      * find the cut's lines */
-    time_block(st, p, cut, b, pc, len, 0, dextra, nmiss);
+    time_block(st, p, cut, b, pc, len, 0, dextra, nmiss, 0);
 }
 
 /* The SpRF as a mask (st->arch.sprf) and as one byte per register (the run loops). */

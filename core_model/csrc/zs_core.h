@@ -192,7 +192,7 @@ typedef struct {
     uint32_t cycles[ZS_ENDS];               /* next_ex advance */
     uint32_t last_t;                        /* EX start of its last instruction (offset) */
     uint32_t max_ready;                     /* latest register ready time (offset) */
-    uint32_t first_line, nlines;            /* the fetch lines it spans */
+    uint32_t first_line, nlines, last_line; /* the fetch lines it spans */
     uint32_t nwrites;
     /* a run right after its own static run: next_ex advance when that updates neither
      * the I-cache's order (its lines are the most recent) nor max_ready (no ready time
