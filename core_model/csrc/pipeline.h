@@ -14,7 +14,7 @@ typedef struct {
     uint64_t next_ex;        /* earliest EX start of the next instruction */
     uint64_t t;              /* EX start of the current one */
     uint64_t max_ready;
-    uint64_t zd_regs;        /* registers whose ready_opc is a zero-detect load */
+    uint64_t zd_regs;        /* registers whose last writer is a zero-detect load */
     uint32_t fetch_line;
     int real_icache;         /* 0: every fetch hits (the block precompute) */
     uint64_t waited_on;      /* registers waited for (the block precompute) */
@@ -25,7 +25,9 @@ typedef struct {
     uint32_t pending_nmiss;
     uint64_t pending_entry;
     uint64_t *ready;
-    uint8_t *ready_opc;      /* op class of each register's last writer */
+    uint8_t *ready_opc;      /* op class of each register's last writer (the cause of a
+                              * wait for it: left as it was where no wait can read it,
+                              * see settle_sprf) */
     uint64_t *ctr;
 } zs_pipe;
 

@@ -233,7 +233,7 @@ typedef struct {
     zs_forwarding fw;
     uint64_t next_ex, max_ready;     /* max_ready: no ready[] is later than this */
     uint64_t ready[33];
-    uint8_t ready_opc[33];           /* op class of the last writer */
+    uint8_t ready_opc[33];           /* op class of the last writer (see zs_pipe) */
     uint32_t last_fetch_line;
     zs_cache icache, dcache;
     zs_predictor bp;
