@@ -82,11 +82,15 @@ static inline uint64_t pipe_decode_cycle(const zs_state *st, const zs_pipe *p)
  * a data-cache stall delays both alike). Any other write clears it in ID (the decoder
  * sees that rd is written by an instruction that is not a zero-detect load), so every
  * later decode sees the clear. */
+static inline int zd_result_known(const zs_state *st, uint64_t ready, uint64_t cycle)
+{
+    return ready + st->u.fw.writeback <= cycle + st->u.fw.result[OPC_LOAD_ZD];
+}
+
 static inline int pipe_sprf_known(const zs_state *st, const zs_pipe *p, uint32_t r,
                                   uint64_t cycle)
 {
-    return !(p->zd_regs >> r & 1) ||
-           p->ready[r] + st->u.fw.writeback <= cycle + st->u.fw.result[OPC_LOAD_ZD];
+    return !(p->zd_regs >> r & 1) || zd_result_known(st, p->ready[r], cycle);
 }
 
 /* EX: the op class's latency; a pipelined multiplier holds EX one cycle of it, every

@@ -125,7 +125,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #if TIMING
     const zs_timing *const tm = &st->cfg.tm;
     zs_pipe pipe = { .next_ex = st->u.next_ex, .max_ready = st->u.max_ready,
-                     .zd_regs = st->u.zd_regs, .fetch_line = st->u.last_fetch_line, .real_icache = 1,
+                     .zd_regs = st->u.zd_regs, .fetch_line = st->u.last_fetch_line,
+                     .real_icache = 1,
                      .ready = st->u.ready, .ready_opc = st->u.ready_opc,
                      .ctr = st->counters };
 #endif

@@ -286,6 +286,13 @@ static void sasa_defer(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t 
 
 /* ---- blocks with precomputed timing (the fast timing loop) ---- */
 
+/* Block k's writes have taken effect: which registers' last writers are zero-detect
+ * loads now (every write of a settle, whether its ready time was written or not). */
+static inline void settle_writers(zs_pipe *p, const zs_block *k)
+{
+    p->zd_regs = (p->zd_regs & ~k->wmask) | k->zd_wmask;
+}
+
 /* The ready times of a static run shifted by data-cache stalls (run_static_stalled):
  * each write's by the stalls up to its writer. The writes are in the order of their
  * positions, as the misses: one pass over both. Apart from pipe_settle's loop, which
@@ -306,7 +313,7 @@ static void settle_stalled(zs_state *st, zs_pipe *p, const zs_block *k)
         ready_opc[k->writes[w].reg] = k->writes[w].opc;
     }
     p->pending_nmiss = 0;
-    p->zd_regs = (p->zd_regs & ~k->wmask) | k->zd_wmask;
+    settle_writers(p, k);
 }
 
 /* Write the ready times of the pending static run. */
@@ -319,7 +326,7 @@ static inline void pipe_settle(zs_state *st, zs_pipe *p)
         settle_stalled(st, p, k);
         return;
     }
-    p->zd_regs = (p->zd_regs & ~k->wmask) | k->zd_wmask;
+    settle_writers(p, k);
     /* locals: the stores below could alias the block as far as the compiler knows */
     const uint32_t nwrites = k->nwrites;
     const uint64_t entry = p->pending_entry;
@@ -348,7 +355,7 @@ void settle_sprf(zs_state *st, zs_pipe *p)
         uint32_t r = (uint32_t)__builtin_ctzll(m);
         p->ready[r] = p->pending_entry + k->writes[k->wslot[r]].ready;
     }
-    p->zd_regs = (p->zd_regs & ~k->wmask) | k->zd_wmask;
+    settle_writers(p, k);
 }
 
 /* pipe_sprf_known in the block loop, where the pending block's ready times may not be
@@ -361,8 +368,7 @@ int block_sprf_known(zs_state *st, zs_pipe *p, uint32_t r, uint64_t cycle)
     if (p->pending && (k->wmask >> r & 1)) {
         if (!(k->zd_wmask >> r & 1)) return 1;
         if (!p->pending_nmiss)
-            return p->pending_entry + k->writes[k->wslot[r]].ready + st->u.fw.writeback <=
-                   cycle + st->u.fw.result[OPC_LOAD_ZD];
+            return zd_result_known(st, p->pending_entry + k->writes[k->wslot[r]].ready, cycle);
         pipe_settle(st, p);
     }
     return pipe_sprf_known(st, p, r, cycle);
