@@ -84,12 +84,26 @@ def translation_source(slots: np.ndarray, config, *, timing: bool, predicting: b
 
     code = []
     starts: list[int] = []          # where the block running at slot i may have started
+    # the data access just before slot i in straight code (base register, offset), while
+    # its base holds: an access to a nearby offset is likely to its line, which the slot
+    # compares with the last access's before any lookup (run_loop.h DCACHE)
+    access: tuple[int, int] | None = None
+    line_bytes = 1 << config.dcache.line_shift
     for i in range(lo, hi + 1):
         if not decoded[i]:
             code.append(f"E({i})")
-            starts = []
+            starts, access = [], None
             continue
         row, slot = INSTRUCTIONS[s["id"][i]], s[i]
+        same_line = 0
+        if labelled[i]:
+            access = None           # entered from elsewhere too
+        if row.cls.memory:
+            same_line = int(timing and access is not None and access[0] == slot["rs1"]
+                            and abs(int(slot["imm"]) - access[1]) < line_bytes)
+            access = (int(slot["rs1"]), int(slot["imm"]))
+        if access is not None and row.writes_rd() and slot["rd"] == access[0]:
+            access = None
         target = "NO_TARGET" if slot["target"] == NO_TARGET else str(int(slot["target"]))
         kind = "T" if checked[i] else "S" if entries[i] else "F"
         if labelled[i]:
@@ -108,7 +122,7 @@ def translation_source(slots: np.ndarray, config, *, timing: bool, predicting: b
             starts = []
         code.append(f"{kind}({i}, {row.ident}, {insn_roles(row)}, "
                     f"{slot['rd']}, {slot['rs1']}, {slot['rs2']}, {int(slot['imm'])}, {target}, "
-                    f"{taken}, {fall}, {running})")
+                    f"{taken}, {fall}, {running}, {same_line})")
     code.append(f"E({hi + 1})")
     fields = ", ".join(f".{name} = {getattr(config.dcache, name)}u"
                        for name, _ in ffi.typeof(config.dcache).fields)

@@ -30,15 +30,19 @@ static inline void cache_reset(zs_cache *c, const zs_cache_config *geometry)
 
 /* Returns the stall in cycles: hit_latency - 1 on a hit (the pipeline stage covers one
  * cycle); on a miss also the miss penalty and a line fill from memory, plus a line
- * write if the victim is dirty. `geo` is c->geo, or a constant copy of it (a
- * translation's), which the compiler folds in. */
+ * write if the victim is dirty; *way: where the line sits now, its set's most recent
+ * line until the next access (a translation's next access to the line need not look
+ * it up). `geo` is c->geo, or a constant copy of it (a translation's), which the
+ * compiler folds in. */
 static inline __attribute__((always_inline))
 uint32_t cache_access_geo(zs_cache *c, const zs_cache_config *geo, uint32_t memory_latency,
-                          uint64_t *ctr, uint32_t addr, int write, int miss_ctr, int wb_ctr)
+                          uint64_t *ctr, uint32_t addr, int write, int miss_ctr, int wb_ctr,
+                          uint32_t *way)
 {
     uint32_t line = addr >> geo->line_shift, set = line & (geo->sets - 1);
     uint32_t recent = c->mru[set];
     if (c->tag[recent] == line) {            /* the set's most recent line: a hit, as it is */
+        *way = recent;
         c->dirty[recent] |= (uint8_t)write;
         return geo->hit_latency - 1;
     }
@@ -51,6 +55,7 @@ uint32_t cache_access_geo(zs_cache *c, const zs_cache_config *geo, uint32_t memo
             c->dirty[i] |= (uint8_t)write;
             c->mru[set] = i;
             c->moves++;
+            *way = i;
             return geo->hit_latency - 1;
         }
         if (!c->valid[i] ? c->valid[victim] : (c->valid[victim] && c->lru[i] < c->lru[victim]))
@@ -71,6 +76,7 @@ uint32_t cache_access_geo(zs_cache *c, const zs_cache_config *geo, uint32_t memo
     c->fills++;
     c->mru[set] = victim;
     c->moves++;                              /* (a new line, though maybe the same way) */
+    *way = victim;
     return stall;
 }
 
@@ -78,7 +84,8 @@ static inline __attribute__((always_inline))
 uint32_t cache_access(zs_cache *c, uint32_t memory_latency, uint64_t *ctr, uint32_t addr,
                       int write, int miss_ctr, int wb_ctr)
 {
-    return cache_access_geo(c, &c->geo, memory_latency, ctr, addr, write, miss_ctr, wb_ctr);
+    uint32_t way;
+    return cache_access_geo(c, &c->geo, memory_latency, ctr, addr, write, miss_ctr, wb_ctr, &way);
 }
 
 /* No line replaced since `generation` (the value of fills then)? */

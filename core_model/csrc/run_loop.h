@@ -129,6 +129,10 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
                      .real_icache = 1,
                      .ready = st->u.ready, .ready_opc = st->u.ready_opc,
                      .ctr = st->counters };
+    uint32_t dway = 0;            /* where the last data access's line sits */
+#if TRANSLATED
+    uint32_t dline = UINT32_MAX;  /* its line (translated code makes every access) */
+#endif
 #endif
 #if BLOCKS && TIMING
 /* The block loop touches the pipeline only where a block ends: it lives in memory (p_
@@ -270,10 +274,10 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 #if TIMING
 #define DCACHE_ACCESS(addr, write) cache_access_geo(&st->u.dcache, &dgeo, tm->memory_latency, \
                                                     st->counters, (addr), (write), \
-                                                    ZC_DCACHE_MISSES, ZC_DCACHE_WRITEBACKS)
+                                                    ZC_DCACHE_MISSES, ZC_DCACHE_WRITEBACKS, &dway)
 #if BLOCKS
 /* the block's timing comes at its end: remember a stall beyond a hit and where */
-#define DCACHE(addr, write) do { \
+#define DCACHE_LOOKUP(addr, write) do { \
         uint32_t stall_ = DCACHE_ACCESS(addr, write); \
         if (__builtin_expect(stall_ != dhit, 0)) { \
             dextra += stall_ - dhit; \
@@ -281,6 +285,24 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
             st->u.miss[nmiss++] = (uint16_t)(s - bs); \
         } \
     } while (0)
+#if TRANSLATED
+/* An access to the line of the run's last data access (dline) finds it its set's most
+ * recent line, where that access left it (dway): a hit, as it is, without a lookup.
+ * Compared only where translate.py expects it (t_same_line: the access just before in
+ * straight code had the same base register and an offset within a line); elsewhere the
+ * compare would mostly fail. */
+#define DCACHE(addr, write) do { \
+        const uint32_t line_ = (addr) >> dgeo.line_shift; \
+        if (t_same_line && line_ == dline) { \
+            if (write) st->u.dcache.dirty[dway] = 1; \
+        } else { \
+            DCACHE_LOOKUP(addr, write); \
+            dline = line_; \
+        } \
+    } while (0)
+#else
+#define DCACHE(addr, write) DCACHE_LOOKUP(addr, write)
+#endif
 #else
 #define DCACHE(addr, write) pipe_dcache(&pipe, DCACHE_ACCESS(addr, write), !(write), s->rd)
 #endif
@@ -693,11 +715,12 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
  * a slot not translated leaves the loop. */
 #define ZS_TSLOT(IDX, ...) L_T##IDX: ZS_TFOLLOW(IDX, __VA_ARGS__)
 #define ZS_TFOLLOW(IDX, ID, OPC, R1, R2, RDR, WRD, RD, RS1, RS2, IMMV, TARGET, TAKEN, FALL, \
-                   RUNNING, RUNNING_AT) { \
+                   RUNNING, RUNNING_AT, SAME_LINE) { \
         const uint32_t t_rd = (RD), t_rs1 = (RS1), t_rs2 = (RS2), t_running = (RUNNING); \
         const int32_t t_imm = (IMMV), t_target = (TARGET), t_running_at = (RUNNING_AT); \
+        const int t_same_line = (SAME_LINE); \
         (void)t_rd; (void)t_rs1; (void)t_rs2; (void)t_imm; (void)t_target; (void)t_running; \
-        (void)t_running_at; \
+        (void)t_running_at; (void)t_same_line; \
         s = slots + (IDX); \
         ISSUE(ZS_ID_##ID, OPC, R1, R2, RDR, WRD); \
         ns = s + 1; \

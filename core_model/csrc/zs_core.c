@@ -610,8 +610,13 @@ static void run_static_stalled(zs_state *st, zs_pipe *p, uint32_t index, int o,
     p->t += extra;
     p->next_ex += extra;
     p->ctr[ZC_STALL_DCACHE] += extra;
-    memcpy(st->u.pending_miss, st->u.miss, nmiss * sizeof st->u.miss[0]);
-    memcpy(st->u.pending_miss_stall, st->u.miss_stall, nmiss * sizeof st->u.miss_stall[0]);
+    if (nmiss == 1) {                        /* the common case, without two library calls */
+        st->u.pending_miss[0] = st->u.miss[0];
+        st->u.pending_miss_stall[0] = st->u.miss_stall[0];
+    } else {
+        memcpy(st->u.pending_miss, st->u.miss, nmiss * sizeof st->u.miss[0]);
+        memcpy(st->u.pending_miss_stall, st->u.miss_stall, nmiss * sizeof st->u.miss_stall[0]);
+    }
     p->pending_nmiss = nmiss;
     if (p->pending_entry + k->max_ready + extra > p->max_ready)
         p->max_ready = p->pending_entry + k->max_ready + extra;

@@ -73,7 +73,9 @@ enum zs_unsafe {
 /* Basic blocks with precomputed timing (the fast timing loop): at most this many per
  * run of decoded code (fence.i starts over), each at most ZS_BLOCK_MAX_LEN long. */
 #define ZS_MAX_BLOCKS 4096
-#define ZS_BLOCK_CUTS 4
+/* a block with k SASA triggers has about 2k cuts (from its start to a trigger, the
+ * trigger alone): 12 keep mlp_os's four-trigger tile loop off replays */
+#define ZS_BLOCK_CUTS 12
 #define ZS_BLOCK_MAX_LEN 256
 #define ZS_BLOCK_MAX_LINES 72      /* ZS_BLOCK_MAX_LEN words on 16-byte lines, and more */
 /* The counters a block's static schedule changes (STALL_LOAD_USE .. MISPREDICTIONS). */
@@ -161,6 +163,7 @@ typedef struct {
     zs_cache_config geo;                   /* copied from zs_config at reset */
     uint64_t stamp, fills;                 /* fills: lines replaced so far */
     uint64_t moves;                        /* changes of a set's most recent line so far */
+    uint32_t last, last_way;               /* the last access's line and where it sits */
     uint32_t tag[ZS_CACHE_MAX_LINES];      /* line address (addr >> line_shift); all ones
                                             * where invalid */
     uint32_t mru[ZS_CACHE_MAX_LINES];      /* per set: its most recently used way (index) */
