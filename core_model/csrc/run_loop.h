@@ -76,7 +76,7 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     x[0] = 0;                     /* hardwired, whatever Python wrote there */
 #if TRANSLATED
     /* the memory and data cache a translation was made for, as constants the compiler
-     * folds into every access (translate.py) */
+     * folds into every access (translate.py; and the SASA table's size, zs_core.c) */
     const uint32_t base = ZS_T_MEM_BASE, size = ZS_T_MEM_SIZE;
 #if TIMING
     static const zs_cache_config dgeo = ZS_T_DCACHE;
@@ -172,7 +172,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 #if TRANSLATED
     /* made for another configuration (not by this state's Machine): translate again */
-    if (st->cfg.mem_base != base || st->cfg.mem_size != size
+    if (st->cfg.mem_base != base || st->cfg.mem_size != size ||
+        st->cfg.sasa_entries != ZS_T_SASA_ENTRIES
 #if TIMING
         || memcmp(&st->u.dcache.geo, &dgeo, sizeof dgeo)
 #endif

@@ -228,7 +228,11 @@ static inline uint32_t div_bits(uint32_t dividend)
  * divide on every fetch while the table is in use). */
 static inline zs_sasa_entry *sasa_entry(zs_state *st, uint32_t pc)
 {
-    uint32_t n = st->cfg.sasa_entries;
+#ifdef ZS_T_SASA_ENTRIES
+    const uint32_t n = ZS_T_SASA_ENTRIES;    /* a translation's: its trigger checks fold */
+#else
+    const uint32_t n = st->cfg.sasa_entries;
+#endif
     return &st->arch.sasa[(n & (n - 1)) == 0 ? (pc >> 2) & (n - 1) : (pc >> 2) % n];
 }
 

@@ -204,19 +204,31 @@ buf: .zero 4096
 """
 
 
-def test_a_translation_runs_in_its_configuration_only() -> None:
-    """A translation has the data cache's geometry compiled in: installed in a machine
-    of another geometry it does not run there (the core drops it and the Machine
-    translates again), so that machine's counters stay its own."""
-    program = program_of(STRIDED)
-    other = load_config("embedded").updated({"dcache": {"size": 2048, "ways": 1}})
+# (a program, a configuration it runs differently in than in the default one, and a
+# counter that shows it)
+OTHER_CONFIGS = {
+    "data cache": (STRIDED, {"dcache": {"size": 2048, "ways": 1}}, "DCACHE_MISSES", 1000),
+    "SASA table": (SASA_LOOP.format(last=""), {"sasa_entries": 1}, "SASA_HITS", 500),
+}
+
+
+@pytest.mark.parametrize("what", OTHER_CONFIGS)
+def test_a_translation_runs_in_its_configuration_only(what: str) -> None:
+    """A translation has the data cache's geometry and the SASA table's size compiled
+    in: installed in a machine of another configuration it does not run there (the core
+    drops it and the Machine translates again), so that machine's counters stay its
+    own."""
+    source, change, counter, made_limit = OTHER_CONFIGS[what]
+    program = program_of(source)
+    other = load_config("embedded").updated(change)
     saved = machine.TRANSLATE_AFTER
     machine.TRANSLATE_AFTER = 200
     try:
         made, m = Machine(program, translate=True), Machine(program, other, translate=True)
-        for machine_, limit in ((made, 1000), (m, 300)):
+        for machine_, limit in ((made, made_limit), (m, 300)):
             with pytest.raises(InstructionLimit):
                 machine_.run(max_insns=limit)
+        assert made.translation is not None
         made.translation.install(m._st)
         m.run()
     finally:
@@ -224,8 +236,8 @@ def test_a_translation_runs_in_its_configuration_only() -> None:
     exact, own = (Machine(program, config, per_instruction=True) for config in (other, None))
     exact.run()
     own.run()
-    misses = [dict(x._counters_by_name())["DCACHE_MISSES"] for x in (own, exact)]
-    assert misses[0] != misses[1]                   # the geometry matters here
+    counts = [dict(x._counters_by_name())[counter] for x in (own, exact)]
+    assert counts[0] != counts[1]                   # the configuration matters here
     assert dict(m._counters_by_name()) == dict(exact._counters_by_name())
 
 
