@@ -172,8 +172,10 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
 
 #if TRANSLATED
     /* made for another configuration (not by this state's Machine): translate again */
-    if (st->cfg.mem_base != base || st->cfg.mem_size != size ||
-        st->cfg.sasa_entries != ZS_T_SASA_ENTRIES
+    if (st->cfg.mem_base != base || st->cfg.mem_size != size
+#ifdef ZS_T_SASA_ENTRIES
+        || st->cfg.sasa_entries != ZS_T_SASA_ENTRIES
+#endif
 #if TIMING
         || memcmp(&st->u.dcache.geo, &dgeo, sizeof dgeo)
 #endif

@@ -292,7 +292,7 @@ static void sasa_defer(zs_state *st, zs_slot *slots, uint32_t trigger, uint32_t 
 
 /* Block k's writes have taken effect: which registers' last writers are zero-detect
  * loads now (every write of a settle, whether its ready time was written or not). */
-static inline void settle_writers(zs_pipe *p, const zs_block *k)
+static inline __attribute__((always_inline)) void settle_writers(zs_pipe *p, const zs_block *k)
 {
     p->zd_regs = (p->zd_regs & ~k->wmask) | k->zd_wmask;
 }
