@@ -76,7 +76,8 @@ static int RUN_NAME(zs_state *st, uint8_t *mem, zs_slot *slots, uint64_t max_ins
     x[0] = 0;                     /* hardwired, whatever Python wrote there */
 #if TRANSLATED
     /* the memory and data cache a translation was made for, as constants the compiler
-     * folds into every access (translate.py; and the SASA table's size, zs_core.c) */
+     * folds into every access (translate.py; in code that checks SASA triggers, the
+     * table's size too: zs_core.c sasa_entry) */
     const uint32_t base = ZS_T_MEM_BASE, size = ZS_T_MEM_SIZE;
 #if TIMING
     static const zs_cache_config dgeo = ZS_T_DCACHE;

@@ -163,7 +163,6 @@ typedef struct {
     zs_cache_config geo;                   /* copied from zs_config at reset */
     uint64_t stamp, fills;                 /* fills: lines replaced so far */
     uint64_t moves;                        /* changes of a set's most recent line so far */
-    uint32_t last, last_way;               /* the last access's line and where it sits */
     uint32_t tag[ZS_CACHE_MAX_LINES];      /* line address (addr >> line_shift); all ones
                                             * where invalid */
     uint32_t mru[ZS_CACHE_MAX_LINES];      /* per set: its most recently used way (index) */
