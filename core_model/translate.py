@@ -6,8 +6,8 @@ handler and reads the slot's fields from memory. A translation is the same templ
 compiled with TRANSLATED: the slot's register numbers, immediate and branch target as
 constants (and the memory's bounds, the data cache's geometry and, where it checks
 triggers, the SASA table's size: a translation made for one configuration runs in no
-other), each slot's code falling into the next's, a
-label (in a table from slot to label) only where a block may start, and a check of the SASA table at the slots that
+other), each slot's code falling into the next's, a label (in a table from slot to
+label) only where a block may start, and a check of the SASA table at the slots that
 are triggers; a terminator whose successor is a block the interpreter knows enters it
 with a direct jump, its length and schedule constants. Everything else is the block
 loop's: block counts, static schedules, caches, predictors, skips, SASA, faults; its
